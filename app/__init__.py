@@ -1,0 +1,68 @@
+"""Carejourney: experience of whole care journeys, by stage, service and transition."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import compress, csrf, db, migrate
+from config import INSTANCE_DIR, get_config
+from surveys import load_instruments
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (see README, Configuration)")
+    _templates(app)
+
+    # A broken instrument file stops the app here, naming the file and the item.
+    app.extensions["carejourney.instruments"] = load_instruments(app.config["LOCAL_INSTRUMENTS_DIR"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    compress.init_app(app)
+
+    from app import cli, errors, filters
+    from app.survey import bp as survey_bp
+
+    app.register_blueprint(survey_bp)
+    errors.register(app)
+    filters.register(app)
+    cli.register(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _templates(app: Flask) -> None:
+    app.jinja_options = {
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(Path(__file__).parent / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+        "autoescape": True,
+    }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets survey pages read while another respondent writes; enforce foreign keys."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

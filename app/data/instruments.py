@@ -1,0 +1,66 @@
+"""The loaded instrument registry, survey plans, and frozen instrument versions."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import InstrumentVersion, Survey
+from surveys import Instrument, Registry
+from surveys.model import PlannedInstrument
+
+ABOUT_YOU = "about-you"
+EXTENSION_KEY = "carejourney.instruments"
+
+
+def registry() -> Registry:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def about_you() -> Instrument | None:
+    return registry().get(ABOUT_YOU)
+
+
+def survey_plan(survey: Survey) -> list[PlannedInstrument]:
+    """The instruments a survey asks, each with the items chosen for its stage."""
+    reg = registry()
+    plan = []
+    for chosen in survey.instruments:
+        instrument = reg.get(chosen.instrument_id)
+        if instrument is None:
+            # A survey naming an instrument whose file was removed: ask the rest.
+            current_app.logger.error(
+                "survey %s names instrument %s, which is not loaded", survey.slug, chosen.instrument_id
+            )
+            continue
+        plan.append(PlannedInstrument(instrument, instrument.select(chosen.domains, chosen.item_ids)))
+    return plan
+
+
+def version_row(instrument: Instrument) -> InstrumentVersion:
+    """The stored copy of this exact instrument content, created on first use."""
+    row = db.session.scalar(
+        select(InstrumentVersion).filter_by(
+            instrument_id=instrument.id, content_hash=instrument.content_hash
+        )
+    )
+    if row is not None:
+        return row
+    row = InstrumentVersion(
+        instrument_id=instrument.id,
+        version=instrument.version,
+        content_hash=instrument.content_hash,
+        definition=dict(instrument.definition),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # another request stored it first
+        row = db.session.scalar(
+            select(InstrumentVersion).filter_by(
+                instrument_id=instrument.id, content_hash=instrument.content_hash
+            )
+        )
+    return row

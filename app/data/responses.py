@@ -1,0 +1,247 @@
+"""Starting, saving, resuming and completing responses, and linking them into journeys."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from app import journey_code
+from app.data import DataError, NotFound
+from app.data.instruments import survey_plan, version_row
+from app.extensions import db
+from app.models import Answer, Journey, Response, Service, Survey
+from app.models.response import utcnow
+
+CODE_ATTEMPTS = 8
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def create_journey(generate=journey_code.generate) -> Journey:
+    """A journey with a fresh code; a clash with an existing code is retried."""
+    for _ in range(CODE_ATTEMPTS):
+        journey = Journey(code=generate())
+        try:
+            with db.session.begin_nested():
+                db.session.add(journey)
+        except IntegrityError:
+            continue
+        return journey
+    raise RuntimeError("could not find an unused journey code")
+
+
+def find_journey(code: str) -> Journey | None:
+    return db.session.scalar(select(Journey).filter_by(code=code))
+
+
+def start_response(survey: Survey, token: str, code: str | None = None) -> Response:
+    """Create the response for this start token, or return the one it already made.
+
+    The token is issued with the start page, so a double tap or a resent form finds
+    the first response instead of making a second.
+    """
+    existing = get_response(token, missing_ok=True)
+    if existing is not None:
+        return existing
+    journey = find_journey(code) if code else None
+    response = Response(
+        token=token,
+        survey_id=survey.id,
+        stage_id=survey.stage_id,
+        journey=journey,
+        channel="web",
+        status="in_progress",
+        pages_done=[],
+    )
+    if len(survey.roles) == 1:
+        response.role = survey.roles[0]
+    live = [s for s in survey.services if not s.retired]
+    if survey.stage.kind == "episode" and len(live) == 1:
+        response.service_id = live[0].id
+    response.instrument_versions = [version_row(p.instrument) for p in survey_plan(survey)]
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:  # the same start arrived twice at once
+        return get_response(token)
+    db.session.commit()
+    return response
+
+
+def get_response(token: str, missing_ok: bool = False) -> Response | None:
+    response = db.session.scalar(select(Response).filter_by(token=token))
+    if response is None and not missing_ok:
+        raise NotFound("We could not find that survey response.")
+    return response
+
+
+def answers_for(response: Response) -> dict[tuple[str, str], Answer]:
+    return {(a.instrument_id, a.item_id): a for a in response.answers}
+
+
+def mark_done(response: Response, page_id: str) -> None:
+    if page_id not in (response.pages_done or []):
+        response.pages_done = [*(response.pages_done or []), page_id]
+
+
+def save_answers(
+    response: Response,
+    instrument_id: str,
+    codes: Mapping[str, str | None] | None = None,
+    texts: Mapping[str, str | None] | None = None,
+    page_id: str | None = None,
+) -> None:
+    """Store one page's answers; a blank value removes an earlier answer."""
+    _check_editable(response)
+    current = answers_for(response)
+    for item_id, value in (codes or {}).items():
+        _put(response, current, instrument_id, item_id, code=value or None)
+    for item_id, value in (texts or {}).items():
+        _put(response, current, instrument_id, item_id, text=(value or "").strip() or None)
+    if page_id:
+        mark_done(response, page_id)
+    db.session.commit()
+
+
+def _put(response, current, instrument_id, item_id, code=None, text=None):
+    answer = current.get((instrument_id, item_id))
+    if code is None and text is None:
+        if answer is not None:
+            response.answers.remove(answer)
+        return
+    if answer is None:
+        answer = Answer(instrument_id=instrument_id, item_id=item_id)
+        response.answers.append(answer)
+    answer.code, answer.text = code, text
+
+
+def _check_editable(response: Response) -> None:
+    if response.status == "complete":
+        raise DataError("This response has already been sent and cannot be changed.")
+
+
+def set_role(response: Response, role: str, page_id: str) -> None:
+    _check_editable(response)
+    response.role = role
+    mark_done(response, page_id)
+    db.session.commit()
+
+
+def set_services(
+    response: Response,
+    page_id: str,
+    service_id: int | None = None,
+    from_id: int | None = None,
+    to_id: int | None = None,
+) -> None:
+    """Record the service, or for a move between services where from and to.
+
+    For a transition the response's service is the one the person moved *from*: the
+    service that planned the move (as the CTM asks of the hospital that discharged).
+    """
+    _check_editable(response)
+    if from_id is not None or to_id is not None:
+        if from_id == to_id:
+            raise DataError("The service you moved to must be different from the one you left", "to_service")
+        response.from_service_id, response.to_service_id = from_id, to_id
+        response.service_id = from_id
+    else:
+        response.service_id = service_id
+    mark_done(response, page_id)
+    db.session.commit()
+
+
+def link_journey(response: Response, code: str | None, page_id: str) -> Journey:
+    """Join the response to the journey with this code, or (no code) to a journey of its own."""
+    _check_editable(response)
+    previous = response.journey
+    if code:
+        journey = find_journey(code)
+        if journey is None:
+            raise DataError(
+                "We could not find that journey code. Check it against your confirmation page "
+                "or form, or choose 'No' to get a new code.",
+                "code",
+            )
+    elif previous is not None and _only_response(previous, response):
+        journey = previous
+    else:
+        journey = create_journey()
+    response.journey = journey
+    if previous is not None and previous is not journey and not previous.responses:
+        db.session.delete(previous)  # a code made for this response and then replaced
+    mark_done(response, page_id)
+    db.session.commit()
+    return journey
+
+
+def _only_response(journey: Journey, response: Response) -> bool:
+    return all(r.id == response.id for r in journey.responses)
+
+
+def ensure_journey(response: Response) -> Journey:
+    if response.journey is None:
+        response.journey = create_journey()
+        db.session.commit()
+    return response.journey
+
+
+def about_you_known(response: Response) -> bool:
+    """Whether another response in the same journey already holds About you."""
+    if response.journey_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Response.journey_id == response.journey_id,
+                    Response.id != response.id,
+                    Response.about_you_given.is_(True),
+                )
+            )
+        )
+    )
+
+
+def set_about_you_wanted(response: Response, wanted: bool, page_id: str) -> None:
+    _check_editable(response)
+    response.about_you_given = wanted
+    if not wanted:
+        for answer in [a for a in response.answers if a.instrument_id == "about-you"]:
+            response.answers.remove(answer)
+    mark_done(response, page_id)
+    db.session.commit()
+
+
+def complete(response: Response) -> Response:
+    """Mark the response complete; a repeated submit is a success, not a second response."""
+    if response.status != "complete":
+        response.status = "complete"
+        response.completed_at = utcnow()
+        if response.journey is None:
+            response.journey = create_journey()
+        db.session.commit()
+    return response
+
+
+def resumable(code: str) -> Response | None:
+    """The most recent unfinished response in the journey with this code."""
+    return db.session.scalar(
+        select(Response)
+        .join(Journey)
+        .where(Journey.code == code, Response.status == "in_progress", Response.channel == "web")
+        .order_by(Response.updated_at.desc())
+        .limit(1)
+    )
+
+
+def service_names(ids) -> dict[int, str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all())

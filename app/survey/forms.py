@@ -1,0 +1,127 @@
+"""Forms for each kind of survey page, built from the instrument items on the page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from app import journey_code
+from app.survey import messages
+from surveys.model import FreeText, Item
+
+
+class _Form(FlaskForm):
+    pass
+
+
+class Choice(RadioField):
+    """Radios whose "not one of the options" message is plain English."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(messages.NOT_AN_OPTION)
+
+
+def _radio(label: str, choices, required_message: str | None, description: str = "") -> Choice:
+    validators = [InputRequired(required_message)] if required_message else [Optional()]
+    return Choice(label, choices=choices, validators=validators, description=description)
+
+
+def items_form(items: Iterable[Item], required: bool, data: dict | None = None) -> FlaskForm:
+    """One field per item: radios for choice items, a text box for text items."""
+
+    class ItemsForm(_Form):
+        pass
+
+    for item in items:
+        if item.type == "choice":
+            choices = [(o.code, o.label) for o in item.scale.options]
+            field = _radio(item.text, choices, messages.CHOOSE_AGREEMENT if required else None, item.hint or "")
+        else:
+            validators = [Optional()]
+            if item.max_length:
+                validators.append(Length(max=item.max_length, message=item.pattern_message))
+            if item.pattern:
+                validators.append(Regexp(item.pattern, re.IGNORECASE, item.pattern_message))
+            field = StringField(item.text, validators=validators, description=item.hint or "")
+        setattr(ItemsForm, item.id, field)
+    return ItemsForm(data=data or {})
+
+
+def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> FlaskForm:
+    class CommentsForm(_Form):
+        pass
+
+    for q in questions:
+        limit = Length(max=q.max_length, message=f"Your answer must be {q.max_length} characters or fewer")
+        setattr(CommentsForm, q.id, TextAreaField(q.text, validators=[Optional(), limit], description=q.hint or ""))
+    return CommentsForm(data=data or {})
+
+
+def single_choice_form(name: str, label: str, choices, message: str, data=None) -> FlaskForm:
+    class ChoiceForm(_Form):
+        pass
+
+    setattr(ChoiceForm, name, _radio(label, choices, message))
+    return ChoiceForm(data=data or {})
+
+
+def transition_form(choices, data=None) -> FlaskForm:
+    class TransitionForm(_Form):
+        from_service = _radio("Where did you move from?", choices, messages.CHOOSE_FROM)
+        to_service = _radio("Where did you move to?", choices, messages.CHOOSE_TO)
+
+        def validate_to_service(self, field):
+            if field.data and field.data == self.from_service.data:
+                raise ValidationError("Select a different place for where you moved to")
+
+    return TransitionForm(data=data or {})
+
+
+class JourneyForm(_Form):
+    has_code = Choice(
+        "Have you answered this survey before, at another stage of your care?",
+        choices=[("yes", "Yes, I have a journey code"), ("no", "No, or I do not have my code")],
+        validators=[InputRequired(messages.CHOOSE_HAS_CODE)],
+    )
+    code = StringField(
+        "Journey code",
+        description="It is 10 letters and numbers, like 7KQ2M-XR4PT. It is on your last confirmation page or paper form.",
+    )
+
+    def validate_code(self, field):
+        if self.has_code.data == "yes":
+            try:
+                field.data = journey_code.parse(field.data or "")
+            except journey_code.JourneyCodeError as exc:
+                raise ValidationError(str(exc)) from exc
+        else:
+            field.data = None
+
+
+class ResumeForm(_Form):
+    code = StringField(
+        "Your journey code",
+        description="It is 10 letters and numbers, like 7KQ2M-XR4PT.",
+    )
+
+    def validate_code(self, field):
+        try:
+            field.data = journey_code.parse(field.data or "")
+        except journey_code.JourneyCodeError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class StartForm(_Form):
+    """Carries the server-issued start token, so a repeated start makes one response."""
+
+    start_token = StringField(validators=[InputRequired(), Length(min=16, max=64)])
+    code = StringField(validators=[Optional()])
+
+
+class EmptyForm(_Form):
+    """CSRF only (the check-answers submit)."""

@@ -1,0 +1,12 @@
+"""Every message a respondent can see when an answer needs fixing, in one place."""
+
+CHOOSE_AGREEMENT = "Select how much you agree, or select \"Don't know / not applicable\""
+CHOOSE_ROLE = "Select who is answering"
+CHOOSE_SERVICE = "Select the service you are telling us about"
+CHOOSE_FROM = "Select where you moved from"
+CHOOSE_TO = "Select where you moved to"
+CHOOSE_HAS_CODE = "Select yes if you have a journey code, or no if you do not"
+CHOOSE_ABOUT_YOU = "Select yes if you want to tell us about yourself, or no to skip this"
+CHOOSE_STAGE = "Select the part of your care you want to tell us about"
+NOT_AN_OPTION = "Select one of the options shown"
+TEXT_TOO_LONG = "Your answer must be {max} characters or fewer. It is {n} characters now"

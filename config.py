@@ -1,0 +1,83 @@
+"""Settings. The only module that reads ``os.environ``.
+
+Every setting comes from an environment variable; see README "Configuration".
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CAREJOURNEY_INSTANCE", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _local_secret_key() -> str:
+    """A per-installation random key kept in instance/, for development and demo use.
+
+    Production must set SECRET_KEY: there is no built-in fallback value.
+    """
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'carejourney.db'}"
+
+
+class Config:
+    ENV_NAME = os.environ.get("CAREJOURNEY_ENV", "development")
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Healthwatch Demo Area")
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Tell us about your care")
+    # Header colour as a hex value; the NHS blue by default.
+    BRAND_COLOUR = os.environ.get("BRAND_COLOUR", "#005eb8")
+    # Path or URL of the organisation's logo; no logo (and no NHS logo) unless set.
+    LOGO_URL = os.environ.get("LOGO_URL") or None
+    CONTACT_TEXT = os.environ.get(
+        "CONTACT_TEXT", "If you need this survey in another format or language, ask the staff caring for you."
+    )
+    # Local I-statement sets and other instruments dropped in here are loaded beside the built-in ones.
+    LOCAL_INSTRUMENTS_DIR = os.environ.get("LOCAL_INSTRUMENTS_DIR", str(INSTANCE_DIR / "instruments"))
+    QUESTIONS_PER_PAGE = int(os.environ.get("QUESTIONS_PER_PAGE", "4"))
+    # CSRF tokens last as long as the browser session: a person who pauses mid-survey
+    # must not lose the page they typed.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "image/svg+xml"]
+    SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 7
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+
+
+class ProductionConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    return CONFIGS[name or Config.ENV_NAME]
