@@ -46,10 +46,13 @@ class Config:
     # Path or URL of the organisation's logo; no logo (and no NHS logo) unless set.
     LOGO_URL = os.environ.get("LOGO_URL") or None
     CONTACT_TEXT = os.environ.get(
-        "CONTACT_TEXT", "If you need this survey in another format or language, ask the staff caring for you."
+        "CONTACT_TEXT",
+        "If you need this survey in another format or language, ask the staff caring for you.",
     )
-    # Local I-statement sets and other instruments dropped in here are loaded beside the built-in ones.
-    LOCAL_INSTRUMENTS_DIR = os.environ.get("LOCAL_INSTRUMENTS_DIR", str(INSTANCE_DIR / "instruments"))
+    # Local I-statement sets (and other instruments) dropped in here load beside the built-in ones.
+    LOCAL_INSTRUMENTS_DIR = os.environ.get(
+        "LOCAL_INSTRUMENTS_DIR", str(INSTANCE_DIR / "instruments")
+    )
     QUESTIONS_PER_PAGE = int(os.environ.get("QUESTIONS_PER_PAGE", "4"))
     # CSRF tokens last as long as the browser session: a person who pauses mid-survey
     # must not lose the page they typed.

@@ -26,7 +26,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _templates(app)
 
     # A broken instrument file stops the app here, naming the file and the item.
-    app.extensions["carejourney.instruments"] = load_instruments(app.config["LOCAL_INSTRUMENTS_DIR"])
+    app.extensions["carejourney.instruments"] = load_instruments(
+        app.config["LOCAL_INSTRUMENTS_DIR"]
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

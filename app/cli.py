@@ -49,7 +49,7 @@ def load_area_command(file: str) -> None:
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has surveys.")
 def demo_command(n: int, seed: int, if_empty: bool) -> None:
-    """Load the demo area and fill it with N synthetic responses (planted patterns: see app/demo)."""
+    """Load the demo area and add N synthetic responses (planted patterns: app/demo)."""
     from app.demo import generator
 
     if if_empty and not area_data.area_is_empty():

@@ -8,15 +8,23 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 PAGES = {
-    400: ("Sorry, there is a problem with that request", [
-        "Your earlier answers are saved. Go back and try that page again."]),
-    404: ("Page not found", [
-        "If you typed the web address, check it is correct.",
-        "If you used a link or QR code, it may be out of date. Ask for a new one."]),
+    400: (
+        "Sorry, there is a problem with that request",
+        ["Your earlier answers are saved. Go back and try that page again."],
+    ),
+    404: (
+        "Page not found",
+        [
+            "If you typed the web address, check it is correct.",
+            "If you used a link or QR code, it may be out of date. Ask for a new one.",
+        ],
+    ),
     410: ("This survey is closed", ["Ask the service that gave you the link for the current one."]),
     429: ("Too many tries", ["Please wait a minute, then try again."]),
-    500: ("Sorry, there is a problem with the service", [
-        "Your answers up to the last page you saved are kept. Try again later."]),
+    500: (
+        "Sorry, there is a problem with the service",
+        ["Your answers up to the last page you saved are kept. Try again later."],
+    ),
 }
 
 
@@ -35,7 +43,8 @@ def register(app: Flask) -> None:
         title = "This page timed out"
         lines = [
             "For your security, pages expire when the browser is closed for a while.",
-            "Your answers up to the last page you saved are kept. Go back, reload the page and answer it again.",
+            "Your answers up to the last page you saved are kept. "
+            "Go back, reload the page and answer it again.",
         ]
         return render_template("errors/error.jinja", title=title, lines=lines), 400
 
@@ -44,5 +53,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(error):
-        app.logger.error("request %s failed: %s", g.get("request_id"), error.original_exception if hasattr(error, "original_exception") else error)
+        app.logger.error(
+            "request %s failed: %s",
+            g.get("request_id"),
+            error.original_exception if hasattr(error, "original_exception") else error,
+        )
         return render(500)

@@ -64,7 +64,8 @@ def parse(text: str) -> str:
     bad = sorted({ch for ch in code if ch not in _VALUE})
     if bad:
         raise JourneyCodeError(
-            f"Journey codes do not use {', '.join(bad)}. Check the code on your confirmation page or form."
+            f"Journey codes do not use {', '.join(bad)}. "
+            "Check the code on your confirmation page or form."
         )
     if not is_valid(code):
         raise JourneyCodeError(

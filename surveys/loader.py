@@ -121,7 +121,9 @@ def _build(path: Path, raw: dict) -> Instrument:
             try:
                 re.compile(entry["pattern"])
             except re.error as exc:
-                raise InstrumentError(path, f"pattern is not a valid regex: {exc}", item_id) from exc
+                raise InstrumentError(
+                    path, f"pattern is not a valid regex: {exc}", item_id
+                ) from exc
         if domains and entry.get("domain") not in domains:
             raise InstrumentError(
                 path, f"domain {entry.get('domain')!r} is not one of {', '.join(domains)}", item_id

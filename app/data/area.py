@@ -92,9 +92,9 @@ def validate_area(data: dict) -> list[str]:
     known_services = {s["code"] for s in data.get("services", [])} | set(
         db.session.scalars(select(Service.code))
     )
-    stages = {
-        (p["slug"], st["slug"]) for p in data.get("pathways", []) for st in p["stages"]
-    } | {(p.slug, st.slug) for p in db.session.scalars(select(Pathway)) for st in p.stages}
+    stages = {(p["slug"], st["slug"]) for p in data.get("pathways", []) for st in p["stages"]} | {
+        (p.slug, st.slug) for p in db.session.scalars(select(Pathway)) for st in p.stages
+    }
     reg = registry()
     for n, survey in enumerate(data.get("surveys", []), start=1):
         where = f"surveys[{n}] ({survey['slug']})"
@@ -115,7 +115,11 @@ def validate_area(data: dict) -> list[str]:
             for item_id in chosen.get("items", []):
                 if item_id not in ids:
                     problems.append(f"{where}: {inst.id} has no item {item_id!r}")
-        if survey.get("opens_on") and survey.get("closes_on") and survey["closes_on"] < survey["opens_on"]:
+        if (
+            survey.get("opens_on")
+            and survey.get("closes_on")
+            and survey["closes_on"] < survey["opens_on"]
+        ):
             problems.append(f"{where}: closes_on is before opens_on")
     for kind, key, entries in (
         ("service", "code", data.get("services", [])),
@@ -192,7 +196,11 @@ def _apply(data: dict) -> None:
             chosen_rows = []
             for n, chosen in enumerate(spec["instruments"]):
                 row = existing.get(chosen["id"]) or SurveyInstrument(instrument_id=chosen["id"])
-                row.position, row.domains, row.item_ids = n, chosen.get("domains"), chosen.get("items")
+                row.position, row.domains, row.item_ids = (
+                    n,
+                    chosen.get("domains"),
+                    chosen.get("items"),
+                )
                 chosen_rows.append(row)
             survey.instruments = chosen_rows
 

@@ -32,10 +32,14 @@ def survey_plan(survey: Survey) -> list[PlannedInstrument]:
         if instrument is None:
             # A survey naming an instrument whose file was removed: ask the rest.
             current_app.logger.error(
-                "survey %s names instrument %s, which is not loaded", survey.slug, chosen.instrument_id
+                "survey %s names instrument %s, which is not loaded",
+                survey.slug,
+                chosen.instrument_id,
             )
             continue
-        plan.append(PlannedInstrument(instrument, instrument.select(chosen.domains, chosen.item_ids)))
+        plan.append(
+            PlannedInstrument(instrument, instrument.select(chosen.domains, chosen.item_ids))
+        )
     return plan
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import journey_code
 from app.data import DataError, NotFound
-from app.data.instruments import survey_plan, version_row
+from app.data.instruments import about_you, survey_plan, version_row
 from app.extensions import db
 from app.models import Answer, Journey, Response, Service, Survey
 from app.models.response import utcnow
@@ -49,24 +49,25 @@ def start_response(survey: Survey, token: str, code: str | None = None) -> Respo
     if existing is not None:
         return existing
     journey = find_journey(code) if code else None
+    versions = [version_row(p.instrument) for p in survey_plan(survey)]
     response = Response(
         token=token,
         survey_id=survey.id,
         stage_id=survey.stage_id,
-        journey=journey,
         channel="web",
         status="in_progress",
         pages_done=[],
+        instrument_versions=versions,
     )
     if len(survey.roles) == 1:
         response.role = survey.roles[0]
     live = [s for s in survey.services if not s.retired]
     if survey.stage.kind == "episode" and len(live) == 1:
         response.service_id = live[0].id
-    response.instrument_versions = [version_row(p.instrument) for p in survey_plan(survey)]
     try:
         with db.session.begin_nested():
             db.session.add(response)
+            response.journey = journey
     except IntegrityError:  # the same start arrived twice at once
         return get_response(token)
     db.session.commit()
@@ -147,7 +148,9 @@ def set_services(
     _check_editable(response)
     if from_id is not None or to_id is not None:
         if from_id == to_id:
-            raise DataError("The service you moved to must be different from the one you left", "to_service")
+            raise DataError(
+                "The service you moved to must be different from the one you left", "to_service"
+            )
         response.from_service_id, response.to_service_id = from_id, to_id
         response.service_id = from_id
     else:
@@ -211,6 +214,11 @@ def about_you_known(response: Response) -> bool:
 def set_about_you_wanted(response: Response, wanted: bool, page_id: str) -> None:
     _check_editable(response)
     response.about_you_given = wanted
+    about = about_you()
+    if wanted and about is not None:
+        row = version_row(about)
+        if row not in response.instrument_versions:
+            response.instrument_versions.append(row)
     if not wanted:
         for answer in [a for a in response.answers if a.instrument_id == "about-you"]:
             response.answers.remove(answer)
@@ -244,4 +252,6 @@ def service_names(ids) -> dict[int, str]:
     ids = [i for i in ids if i]
     if not ids:
         return {}
-    return dict(db.session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all())
+    return dict(
+        db.session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all()
+    )

@@ -1,4 +1,8 @@
-"""SQLAlchemy models, split by subject. Only ``app.data`` imports them."""
+"""SQLAlchemy models, split by subject.
+
+Imported by ``app.data`` (queries and commands) and ``app.demo`` (bulk synthetic data);
+blueprints never import them (an import-linter contract checks).
+"""
 
 from app.models.area import Pathway, Service, Stage, Survey, SurveyInstrument, survey_services
 from app.models.response import Answer, InstrumentVersion, Journey, Response, response_instruments

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -92,7 +101,9 @@ class Survey(db.Model):
     instruments: Mapped[list[SurveyInstrument]] = relationship(
         order_by="SurveyInstrument.position", cascade="all, delete-orphan"
     )
-    services: Mapped[list[Service]] = relationship(secondary=survey_services, order_by="Service.name")
+    services: Mapped[list[Service]] = relationship(
+        secondary=survey_services, order_by="Service.name"
+    )
 
     def is_open(self, today: date) -> bool:
         return (self.opens_on is None or self.opens_on <= today) and (

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from app import journey_code
@@ -18,17 +19,21 @@ class _Form(FlaskForm):
     pass
 
 
-class Choice(RadioField):
+class Radios(RadioField):
     """Radios whose "not one of the options" message is plain English."""
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
+        if self.data not in {c.value for c in self.choices}:
             raise ValidationError(messages.NOT_AN_OPTION)
 
 
-def _radio(label: str, choices, required_message: str | None, description: str = "") -> Choice:
+def _choices(pairs) -> list[SelectChoice]:
+    return [c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in pairs]
+
+
+def _radio(label: str, choices, required_message: str | None, description: str = "") -> Radios:
     validators = [InputRequired(required_message)] if required_message else [Optional()]
-    return Choice(label, choices=choices, validators=validators, description=description)
+    return Radios(label, choices=_choices(choices), validators=validators, description=description)
 
 
 def items_form(items: Iterable[Item], required: bool, data: dict | None = None) -> FlaskForm:
@@ -40,7 +45,9 @@ def items_form(items: Iterable[Item], required: bool, data: dict | None = None) 
     for item in items:
         if item.type == "choice":
             choices = [(o.code, o.label) for o in item.scale.options]
-            field = _radio(item.text, choices, messages.CHOOSE_AGREEMENT if required else None, item.hint or "")
+            field = _radio(
+                item.text, choices, messages.CHOOSE_AGREEMENT if required else None, item.hint or ""
+            )
         else:
             validators = [Optional()]
             if item.max_length:
@@ -57,8 +64,14 @@ def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> F
         pass
 
     for q in questions:
-        limit = Length(max=q.max_length, message=f"Your answer must be {q.max_length} characters or fewer")
-        setattr(CommentsForm, q.id, TextAreaField(q.text, validators=[Optional(), limit], description=q.hint or ""))
+        limit = Length(
+            max=q.max_length, message=f"Your answer must be {q.max_length} characters or fewer"
+        )
+        setattr(
+            CommentsForm,
+            q.id,
+            TextAreaField(q.text, validators=[Optional(), limit], description=q.hint or ""),
+        )
     return CommentsForm(data=data or {})
 
 
@@ -83,14 +96,19 @@ def transition_form(choices, data=None) -> FlaskForm:
 
 
 class JourneyForm(_Form):
-    has_code = Choice(
+    has_code = Radios(
         "Have you answered this survey before, at another stage of your care?",
-        choices=[("yes", "Yes, I have a journey code"), ("no", "No, or I do not have my code")],
+        choices=_choices(
+            [("yes", "Yes, I have a journey code"), ("no", "No, or I do not have my code")]
+        ),
         validators=[InputRequired(messages.CHOOSE_HAS_CODE)],
     )
     code = StringField(
         "Journey code",
-        description="It is 10 letters and numbers, like 7KQ2M-XR4PT. It is on your last confirmation page or paper form.",
+        description=(
+            "It is 10 letters and numbers, like 7KQ2M-XR4PT. "
+            "It is on your last confirmation page or paper form."
+        ),
     )
 
     def validate_code(self, field):

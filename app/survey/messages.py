@@ -1,6 +1,6 @@
 """Every message a respondent can see when an answer needs fixing, in one place."""
 
-CHOOSE_AGREEMENT = "Select how much you agree, or select \"Don't know / not applicable\""
+CHOOSE_AGREEMENT = 'Select how much you agree, or select "Don\'t know / not applicable"'
 CHOOSE_ROLE = "Select who is answering"
 CHOOSE_SERVICE = "Select the service you are telling us about"
 CHOOSE_FROM = "Select where you moved from"

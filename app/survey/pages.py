@@ -36,7 +36,9 @@ TEMPLATES = {
 def pages_for(response, per_page: int) -> list[Page]:
     survey = response.survey
     chosen = [s for s in (response.service, response.from_service, response.to_service) if s]
-    journey_from_link = response.journey is not None and "journey" not in (response.pages_done or [])
+    journey_from_link = response.journey is not None and "journey" not in (
+        response.pages_done or []
+    )
     ctx = Context(
         stage_kind=response.stage.kind,
         roles_allowed=tuple(survey.roles),
@@ -69,11 +71,16 @@ def form_for(response, page: Page):
         data = {}
         if "journey" in (response.pages_done or []) and response.journey:
             others = len(response.journey.responses) > 1
-            data = {"has_code": "yes" if others else "no", "code": journey_code.display(response.journey.code) if others else ""}
+            data = {
+                "has_code": "yes" if others else "no",
+                "code": journey_code.display(response.journey.code) if others else "",
+            }
         return forms.JourneyForm(data=data)
     if kind == "role":
         choices = [(r, ROLE_LABELS[r]) for r in response.survey.roles]
-        return forms.single_choice_form("role", page.title, choices, messages.CHOOSE_ROLE, {"role": response.role})
+        return forms.single_choice_form(
+            "role", page.title, choices, messages.CHOOSE_ROLE, {"role": response.role}
+        )
     if kind == "service":
         data = {"service": str(response.service_id) if response.service_id else None}
         return forms.single_choice_form(
@@ -89,10 +96,16 @@ def form_for(response, page: Page):
         wanted = response.about_you_given
         data = {"about_you": None if wanted is None else ("yes" if wanted else "no")}
         return forms.single_choice_form(
-            "about_you", "Would you like to tell us about yourself?", YES_NO, messages.CHOOSE_ABOUT_YOU, data
+            "about_you",
+            "Would you like to tell us about yourself?",
+            YES_NO,
+            messages.CHOOSE_ABOUT_YOU,
+            data,
         )
     if kind in ("questions", "about"):
-        return forms.items_form(page.items, required=kind == "questions", data=_saved(response, page.instrument.id))
+        return forms.items_form(
+            page.items, required=kind == "questions", data=_saved(response, page.instrument.id)
+        )
     if kind == "comments":
         data = {}
         for instrument_id, question in page.free_text:
@@ -130,7 +143,9 @@ def save(response, page: Page, form) -> None:
             by_instrument.setdefault(instrument_id, {})[question.id] = form[question.id].data
         for n, (instrument_id, texts) in enumerate(by_instrument.items()):
             last = n == len(by_instrument) - 1
-            response_data.save_answers(response, instrument_id, texts=texts, page_id=page.id if last else None)
+            response_data.save_answers(
+                response, instrument_id, texts=texts, page_id=page.id if last else None
+            )
 
 
 def add_error(form, exc: DataError) -> None:
@@ -156,7 +171,11 @@ def view_model(response, page: Page) -> dict:
             "hint": f"This part of your care: {response.stage.name}.",
         }
     if page.kind == "about_intro":
-        return {"field": "about_you", "heading": "About you", "about_intro": instrument_data.about_you()}
+        return {
+            "field": "about_you",
+            "heading": "About you",
+            "about_intro": instrument_data.about_you(),
+        }
     return {}
 
 
@@ -185,7 +204,11 @@ def check_rows(response, all_pages: list[Page]) -> list[dict]:
 
     for page in all_pages:
         if page.kind == "journey":
-            row("Journey code", journey_code.display(response.journey.code) if response.journey else "", page.id)
+            row(
+                "Journey code",
+                journey_code.display(response.journey.code) if response.journey else "",
+                page.id,
+            )
         elif page.kind == "role":
             row("Who is answering", ROLE_LABELS.get(response.role or ""), page.id)
         elif page.kind == "service":
@@ -199,10 +222,19 @@ def check_rows(response, all_pages: list[Page]) -> list[dict]:
                 row(item.text, _label(item, saved.get(item.id)), page.id, page.title)
         elif page.kind == "comments":
             for instrument_id, question in page.free_text:
-                row(question.text, _saved(response, instrument_id).get(question.id), page.id, page.title)
+                row(
+                    question.text,
+                    _saved(response, instrument_id).get(question.id),
+                    page.id,
+                    page.title,
+                )
         elif page.kind == "about_intro":
             given = response.about_you_given
-            row("Tell us about yourself", None if given is None else ("Yes" if given else "No"), page.id)
+            row(
+                "Tell us about yourself",
+                None if given is None else ("Yes" if given else "No"),
+                page.id,
+            )
     return rows
 
 

@@ -14,6 +14,7 @@ from app.data import responses as response_data
 from app.survey import bp, forms, messages, pages
 from app.survey.runner import first_unfinished, next_page_id, previous_page_id, progress
 
+
 @bp.get("/")
 def home():
     return render_template("survey/home.jinja", surveys=area_data.all_surveys(), today=date.today())
@@ -28,13 +29,18 @@ def pathway(slug: str):
     if not choices:
         return render_template("survey/closed.jinja", title=path.name), 410
     form = forms.single_choice_form(
-        "stage", "Which part of your care do you want to tell us about?", choices, messages.CHOOSE_STAGE
+        "stage",
+        "Which part of your care do you want to tell us about?",
+        choices,
+        messages.CHOOSE_STAGE,
     )
     if form.validate_on_submit():
         survey = dict((st.slug, sv) for st, sv in open_stages)[form.stage.data]
         return redirect(url_for("survey.start", slug=survey.slug, code=request.args.get("code")))
     hints = {st.slug: st.description for st, _ in open_stages if st.description}
-    return render_template("survey/pathway.jinja", pathway=path, form=form, hints=hints)
+    return render_template("survey/pathway.jinja", pathway=path, form=form, hints=hints), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
@@ -85,7 +91,9 @@ def page(token: str, page_id: str):
             if request.args.get("change") and "check" in response.pages_done:
                 target = first_unfinished(refreshed, response.pages_done)
             else:
-                target = next_page_id(refreshed, page_id) or first_unfinished(refreshed, response.pages_done)
+                target = next_page_id(refreshed, page_id) or first_unfinished(
+                    refreshed, response.pages_done
+                )
             return redirect(_page_url(response, target))
     return render_template(
         pages.template_for(current),
@@ -124,7 +132,9 @@ def _check(response, all_pages, current):
 def done(token: str):
     response = _or_404(response_data.get_response, token)
     if response.status != "complete":
-        return redirect(_page_url(response, first_unfinished(_pages_for(response), response.pages_done)))
+        return redirect(
+            _page_url(response, first_unfinished(_pages_for(response), response.pages_done))
+        )
     code = response.journey.code
     pathway = response.survey.stage.pathway
     return render_template(
@@ -145,7 +155,8 @@ def resume():
             return redirect(_page_url(response, first_unfinished(pages_, response.pages_done)))
         form.code.errors.append(
             "We could not find an unfinished survey with that code. If you already sent your "
-            "answers, there is nothing more to do. To start again, use the link or QR code you were given."
+            "answers, there is nothing more to do. "
+            "To start again, use the link or QR code you were given."
         )
     return render_template("survey/resume.jinja", form=form), (400 if form.errors else 200)
 

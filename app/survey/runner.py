@@ -87,7 +87,9 @@ def build_pages(
                 if ctx.role is None or ctx.role in ft.roles:
                     free_text.setdefault(ft.id, (inst.id, ft))
     if free_text:
-        pages.append(Page("comments", "comments", "In your own words", free_text=tuple(free_text.values())))
+        pages.append(
+            Page("comments", "comments", "In your own words", free_text=tuple(free_text.values()))
+        )
 
     if about_you and not ctx.about_you_known:
         pages.append(Page("about-you", "about_intro", "About you"))

@@ -1,0 +1,72 @@
+# Carejourney. Two commands matter: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+STATIC := app/static
+IS_ROOT_DEBIAN := $(shell [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ] && echo yes)
+
+.PHONY: run test system-deps test-system-deps venv assets db demo lint unit check-tools serve clean
+
+run: system-deps venv assets db demo serve
+
+test: system-deps test-system-deps venv assets lint
+	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$DATABASE_URL}" $(BIN)/python -m pytest
+
+# Debian packages the app needs to build and run: Python venv, Node and npm for the assets.
+system-deps:
+	@missing=""; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(IS_ROOT_DEBIAN)" = yes ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+# Tests also need Chromium (browser tests) and PostgreSQL (the production database).
+test-system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(IS_ROOT_DEBIAN)" = yes ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+# NHS.UK frontend from npm, built and copied into our own static files (no CDN).
+assets: $(STATIC)/css/carejourney.css
+
+$(STATIC)/css/carejourney.css: package-lock.json app/assets/carejourney.scss
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(STATIC)/css $(STATIC)/nhsuk
+	npx sass --style=compressed --no-source-map --quiet --load-path=node_modules app/assets/carejourney.scss $@
+	cp $(NHSUK)/nhsuk-frontend.min.js $(STATIC)/nhsuk/
+	cp -r $(NHSUK)/assets/* $(STATIC)/nhsuk/
+
+db: venv
+	$(FLASK) db upgrade
+
+demo: venv
+	$(FLASK) demo --if-empty
+
+serve:
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC)/css $(STATIC)/nhsuk
