@@ -10,6 +10,11 @@ HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def register(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz():
+        """Liveness check for load balancers; also the benchmarks' minimal page."""
+        return Response("ok\n", mimetype="text/plain")
+
     @app.get("/brand.css")
     def brand_css():
         """The organisation's header colour, from configuration (checked to be a hex colour)."""
