@@ -27,6 +27,11 @@ class Radios(RadioField):
             raise ValidationError(messages.NOT_AN_OPTION)
 
 
+def _strip(value):
+    """People type stray spaces, especially on phones; they are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _choices(pairs) -> list[SelectChoice]:
     return [c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in pairs]
 
@@ -51,10 +56,18 @@ def items_form(items: Iterable[Item], required: bool, data: dict | None = None) 
         else:
             validators = [Optional()]
             if item.max_length:
-                validators.append(Length(max=item.max_length, message=item.pattern_message))
+                too_long = f"Your answer must be {item.max_length} characters or fewer"
+                validators.append(
+                    Length(max=item.max_length, message=item.pattern_message or too_long)
+                )
             if item.pattern:
-                validators.append(Regexp(item.pattern, re.IGNORECASE, item.pattern_message))
-            field = StringField(item.text, validators=validators, description=item.hint or "")
+                wrong = (
+                    item.pattern_message or "Check what you typed: it is not in the expected format"
+                )
+                validators.append(Regexp(item.pattern, re.IGNORECASE, wrong))
+            field = StringField(
+                item.text, validators=validators, description=item.hint or "", filters=[_strip]
+            )
         setattr(ItemsForm, item.id, field)
     return ItemsForm(data=data or {})
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Answer, Journey, Response, Service
 from surveys import load_instruments
-from tests.integration.walker import Walker
+from tests.integration.walker import Walker, check_page
 
 REG = load_instruments()
 
@@ -246,3 +246,39 @@ def test_unknown_survey_and_response_links_are_friendly_404s(client, demo_area):
         assert page.status_code == 404
         assert "Page not found" in page.get_data(as_text=True)
         assert "Traceback" not in page.get_data(as_text=True)
+
+
+def walk_to(client, survey_url: str, page_suffix: str, **answers) -> str:
+    walker = Walker(client, answers=answers)
+    url = walker.step(survey_url)
+    while not url.endswith(page_suffix):
+        url = walker.step(url)
+    return url
+
+
+def test_overlong_comment_is_refused_and_what_was_typed_is_kept(client, demo_area):
+    url = walk_to(client, "/s/lh-six-weeks-on", "/comments")
+    long_text = "The district nurse came every day. " * 80
+    page = client.post(url, data={"went_well": long_text, "could_be_better": "Nothing"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "must be 2000 characters or fewer" in html
+    assert "The district nurse came every day." in html  # the text is shown back, not lost
+    assert "comments" not in only_response().pages_done
+
+
+def test_postcode_must_be_the_first_part_only(client, demo_area):
+    walker = Walker(client)
+    url = walk_to(client, "/s/lh-six-weeks-on", "/about-1")
+    while not (soup := check_page(client.get(url).get_data(as_text=True))).find(
+        "input", type="text"
+    ):
+        url = walker.step(url)
+    postcode_field = soup.find("input", type="text")["name"]
+    bad = client.post(url, data={postcode_field: "LS6 1AB"})
+    assert bad.status_code == 400
+    assert "first part of your postcode" in bad.get_data(as_text=True)
+    good = client.post(url, data={postcode_field: " ls6 "})
+    assert good.status_code == 302
+    answer = next(a for a in only_response().answers if a.item_id == postcode_field)
+    assert answer.text == "LS6"
