@@ -61,7 +61,7 @@ demo: venv
 
 serve:
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --access-logfile - wsgi:app
 
 lint: venv
 	$(BIN)/ruff check .

@@ -226,9 +226,19 @@ def set_about_you_wanted(response: Response, wanted: bool, page_id: str) -> None
     db.session.commit()
 
 
-def complete(response: Response) -> Response:
-    """Mark the response complete; a repeated submit is a success, not a second response."""
+def complete(response: Response, asked: set[tuple[str, str]] | None = None) -> Response:
+    """Mark the response complete; a repeated submit is a success, not a second response.
+
+    ``asked`` is every (instrument, item) the final page list asks. Answers outside it were
+    given before the person changed an earlier answer (say, from patient to carer) and no
+    longer apply, so they are dropped rather than kept with a meaning nobody saw.
+    """
     if response.status != "complete":
+        if asked is not None:
+            for answer in [
+                a for a in response.answers if (a.instrument_id, a.item_id) not in asked
+            ]:
+                response.answers.remove(answer)
         response.status = "complete"
         response.completed_at = utcnow()
         if response.journey is None:

@@ -148,6 +148,13 @@ def save(response, page: Page, form) -> None:
             )
 
 
+def asked(all_pages: list[Page]) -> set[tuple[str, str]]:
+    """Every (instrument, item) the pages ask, free text included."""
+    keys = {(p.instrument.id, item.id) for p in all_pages if p.instrument for item in p.items}
+    keys |= {(inst_id, q.id) for p in all_pages for inst_id, q in p.free_text}
+    return keys
+
+
 def add_error(form, exc: DataError) -> None:
     field = form[exc.field] if exc.field and exc.field in form else None
     if field is not None:

@@ -88,7 +88,7 @@ def page(token: str, page_id: str):
             pages.add_error(form, exc)
         else:
             refreshed = _pages_for(response)
-            if request.args.get("change") and "check" in response.pages_done:
+            if request.args.get("change"):
                 target = first_unfinished(refreshed, response.pages_done)
             else:
                 target = next_page_id(refreshed, page_id) or first_unfinished(
@@ -113,7 +113,7 @@ def _check(response, all_pages, current):
     if form.validate_on_submit():
         if missing:
             return redirect(_page_url(response, missing[0].id))
-        response_data.complete(response)
+        response_data.complete(response, pages.asked(all_pages))
         return redirect(url_for("survey.done", token=response.token))
     return render_template(
         "survey/check.jinja",

@@ -282,3 +282,24 @@ def test_postcode_must_be_the_first_part_only(client, demo_area):
     assert good.status_code == 302
     answer = next(a for a in only_response().answers if a.item_id == postcode_field)
     assert answer.text == "LS6"
+
+
+def test_changing_patient_to_carer_asks_the_carer_questions_and_drops_the_old_answers(
+    client, demo_area
+):
+    check = walk_to(client, "/s/lh-leaving-hospital", "/check")
+    base = check.rsplit("/", 1)[0]
+    assert any(a.instrument_id == "ctm-15" for a in only_response().answers)
+    changed = client.post(f"{base}/role?change=1", data={"role": "carer"})
+    next_url = changed.headers["Location"]
+    assert "/q-i-statements-carer-" in next_url  # the carer statements are now unanswered
+    walker = Walker(client)
+    url = next_url
+    while not url.endswith("/check"):
+        url = walker.step(url)
+    client.post(url)
+    response = only_response()
+    assert response.status == "complete" and response.role == "carer"
+    instruments = {a.instrument_id for a in response.answers}
+    assert "ctm-15" not in instruments and "i-statements" not in instruments
+    assert "i-statements-carer" in instruments
