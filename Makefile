@@ -44,14 +44,20 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 # NHS.UK frontend from npm, built and copied into our own static files (no CDN).
-assets: $(STATIC)/css/carejourney.css
+assets: $(STATIC)/css/carejourney.css $(STATIC)/nhsuk/nhsuk-frontend.min.js
 
-$(STATIC)/css/carejourney.css: package-lock.json app/assets/carejourney.scss
+node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(STATIC)/css $(STATIC)/nhsuk
-	npx sass --style=compressed --no-source-map --quiet --load-path=node_modules app/assets/carejourney.scss $@
+	touch $@
+
+$(STATIC)/nhsuk/nhsuk-frontend.min.js: node_modules/.package-lock.json
+	mkdir -p $(STATIC)/nhsuk
 	cp $(NHSUK)/nhsuk-frontend.min.js $(STATIC)/nhsuk/
 	cp -r $(NHSUK)/assets/* $(STATIC)/nhsuk/
+
+$(STATIC)/css/carejourney.css: node_modules/.package-lock.json app/assets/carejourney.scss
+	mkdir -p $(STATIC)/css
+	npx sass --style=compressed --no-source-map --quiet --load-path=node_modules app/assets/carejourney.scss $@
 
 db: venv
 	$(FLASK) db upgrade

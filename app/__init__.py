@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)
+    app.after_request(_close_streamed_body)
 
     from app import cli, errors, filters
     from app.survey import bp as survey_bp
@@ -44,6 +45,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     cli.register(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _close_streamed_body(response):
+    """Flask-Compress swaps a static file's stream for a compressing generator and never
+    closes the file; close it when the response closes (closing twice is harmless)."""
+    if response.is_streamed and hasattr(response.response, "close"):
+        response.call_on_close(response.response.close)
+    return response
 
 
 def _templates(app: Flask) -> None:
