@@ -51,7 +51,10 @@ def items_form(items: Iterable[Item], required: bool, data: dict | None = None) 
         if item.type == "choice":
             choices = [(o.code, o.label) for o in item.scale.options]
             field = _radio(
-                item.text, choices, messages.CHOOSE_AGREEMENT if required else None, item.hint or ""
+                item.text,
+                choices,
+                messages.choose_agreement(item.text) if required else None,
+                item.hint or "",
             )
         else:
             validators = [Optional()]

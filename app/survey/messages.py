@@ -1,6 +1,15 @@
 """Every message a respondent can see when an answer needs fixing, in one place."""
 
-CHOOSE_AGREEMENT = 'Select how much you agree, or select "Don\'t know / not applicable"'
+CHOOSE_AGREEMENT = "Select an answer for \u201c{statement}\u201d"
+
+
+def choose_agreement(statement: str, limit: int = 60) -> str:
+    """Name the statement, shortened at a word, so each line of the error summary differs."""
+    if len(statement) > limit:
+        statement = statement[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return CHOOSE_AGREEMENT.format(statement=statement)
+
+
 CHOOSE_ROLE = "Select who is answering"
 CHOOSE_SERVICE = "Select the service you are telling us about"
 CHOOSE_FROM = "Select where you moved from"

@@ -96,7 +96,10 @@ def test_missing_answer_shows_an_error_summary_and_saves_nothing(client, demo_ar
     assert page.status_code == 400
     assert "There is a problem" in html
     assert "Select one of the options shown" in html  # 9 is not an option
-    assert "Select how much you agree" in html  # ctm04 left blank
+    # ctm04 left blank: the message names the statement
+    assert (
+        "Select an answer for \u201cWhen I left the hospital, I had all the information I" in html
+    )
     assert 'href="#ctm04"' in html
     assert "<title>Error:" in html
     response = only_response()
