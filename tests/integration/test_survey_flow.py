@@ -82,15 +82,20 @@ def test_every_page_has_a_back_link_to_the_page_before(client, demo_area):
         assert walker.back_links[n] == walker.visited[n - 1].split("?")[0], walker.visited[n]
 
 
-def test_missing_answer_shows_an_error_summary_and_saves_nothing(client, demo_area):
+def patient_at_first_statements(client) -> str:
+    """Start the leaving-hospital survey as a patient moving from the wards to home;
+    return the response's base URL, ready for the first CTM page."""
     start = client.post("/s/lh-leaving-hospital", data={"start_token": "t" * 20})
     base = start.headers["Location"].rsplit("/", 1)[0]
     client.post(f"{base}/journey", data={"has_code": "no"})
     client.post(f"{base}/role", data={"role": "patient"})
-    client.post(
-        f"{base}/service",
-        data={"from_service": service_id("county-wards"), "to_service": service_id("home")},
-    )
+    moved = {"from_service": service_id("county-wards"), "to_service": service_id("home")}
+    assert client.post(f"{base}/service", data=moved).status_code == 302
+    return base
+
+
+def test_missing_answer_shows_an_error_summary_and_saves_nothing(client, demo_area):
+    base = patient_at_first_statements(client)
     page = client.post(f"{base}/q-ctm-15-1", data={"ctm01": "4", "ctm02": "4", "ctm03": "9"})
     html = page.get_data(as_text=True)
     assert page.status_code == 400
@@ -125,14 +130,7 @@ def test_transition_needs_two_different_services(client, demo_area):
 
 
 def test_closing_the_tab_loses_nothing_and_the_code_resumes(client, demo_area):
-    start = client.post("/s/lh-leaving-hospital", data={"start_token": "r" * 20})
-    base = start.headers["Location"].rsplit("/", 1)[0]
-    client.post(f"{base}/journey", data={"has_code": "no"})
-    client.post(f"{base}/role", data={"role": "patient"})
-    client.post(
-        f"{base}/service",
-        data={"from_service": service_id("county-wards"), "to_service": service_id("home")},
-    )
+    base = patient_at_first_statements(client)
     first_page = {f"ctm{n:02d}": "3" for n in range(1, 5)}
     client.post(f"{base}/q-ctm-15-1", data=first_page)
     code = only_response().journey.code
