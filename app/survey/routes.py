@@ -14,6 +14,8 @@ from app.data import responses as response_data
 from app.survey import bp, forms, messages, pages
 from app.survey.runner import first_unfinished, next_page_id, previous_page_id, progress
 
+STABLE_KINDS = {"questions", "about", "comments"}
+
 
 @bp.get("/")
 def home():
@@ -87,7 +89,8 @@ def page(token: str, page_id: str):
         except DataError as exc:
             pages.add_error(form, exc)
         else:
-            refreshed = _pages_for(response)
+            # Answers to statements never change which pages there are; the other pages can.
+            refreshed = all_pages if current.kind in STABLE_KINDS else _pages_for(response)
             if request.args.get("change"):
                 target = first_unfinished(refreshed, response.pages_done)
             else:
