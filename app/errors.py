@@ -6,6 +6,7 @@ import uuid
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from itsdangerous import BadSignature
 
 PAGES = {
     400: (
@@ -47,6 +48,11 @@ def register(app: Flask) -> None:
             "Go back, reload the page and answer it again.",
         ]
         return render_template("errors/error.jinja", title=title, lines=lines), 400
+
+    @app.errorhandler(BadSignature)
+    def _tampered(error):
+        app.logger.info("request %s: bad signature: %s", g.get("request_id"), error)
+        return render(400)
 
     for status in (400, 404, 410, 429):
         app.register_error_handler(status, lambda e, s=status: render(s))

@@ -153,7 +153,7 @@ class ResumeForm(_Form):
 class StartForm(_Form):
     """Carries the server-issued start token, so a repeated start makes one response."""
 
-    start_token = StringField(validators=[InputRequired(), Length(min=16, max=64)])
+    start_token = StringField(validators=[InputRequired(), Length(min=16, max=200)])
     code = StringField(validators=[Optional()])
 
 

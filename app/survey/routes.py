@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from itsdangerous import URLSafeSerializer
 
 from app import journey_code
 from app.data import DataError, NotFound
@@ -52,13 +53,14 @@ def start(slug: str):
         return render_template("survey/closed.jinja", title=survey.title), 410
     form = forms.StartForm()
     if form.validate_on_submit():
+        token = _start_signer().loads(form.start_token.data)  # BadSignature: a 400 page
         code = _valid_code(form.code.data)
-        response = response_data.start_response(survey, form.start_token.data, code)
+        response = response_data.start_response(survey, token, code)
         return redirect(_page_url(response, _pages_for(response)[0].id))
     plan = instrument_data.survey_plan(survey)
     link_code = request.args.get("code", "")
     code = _valid_code(link_code)
-    form.start_token.data = response_data.new_token()
+    form.start_token.data = _start_signer().dumps(response_data.new_token())
     form.code.data = code or ""
     return render_template(
         "survey/start.jinja",
@@ -189,6 +191,11 @@ def _back_url(response, all_pages, page_id: str) -> str:
     if previous:
         return _page_url(response, previous)
     return url_for("survey.start", slug=response.survey.slug)
+
+
+def _start_signer() -> URLSafeSerializer:
+    """Start tokens are signed, so only tokens this server issued can name a response."""
+    return URLSafeSerializer(current_app.secret_key, salt="survey-start")
 
 
 def _valid_code(text: str | None) -> str | None:

@@ -1,5 +1,6 @@
 """Migrations, the area file loader and the command-line tools."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,13 +110,14 @@ def test_csrf_protects_the_survey_forms(database_url, tmp_path):
         db.create_all()
         load_area(read_area_file(DEMO_AREA))
         client = app.test_client()
-        page = client.post("/s/lh-in-hospital", data={"start_token": "c" * 20})
+        form = client.get("/s/lh-in-hospital").get_data(as_text=True)
+        start_token = re.search(r'name="start_token"[^>]*value="([^"]+)"', form).group(1)
+        page = client.post("/s/lh-in-hospital", data={"start_token": start_token})
         assert page.status_code == 400
         assert "This page timed out" in page.get_data(as_text=True)
-        form = client.get("/s/lh-in-hospital").get_data(as_text=True)
-        token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
         started = client.post(
-            "/s/lh-in-hospital", data={"start_token": "c" * 20, "csrf_token": token}
+            "/s/lh-in-hospital", data={"start_token": start_token, "csrf_token": token}
         )
         assert started.status_code == 302
         db.session.remove()

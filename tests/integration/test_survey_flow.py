@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Answer, Journey, Response, Service
 from surveys import load_instruments
-from tests.integration.walker import Walker, check_page
+from tests.integration.walker import Walker, check_page, start
 
 REG = load_instruments()
 
@@ -85,8 +85,8 @@ def test_every_page_has_a_back_link_to_the_page_before(client, demo_area):
 def patient_at_first_statements(client) -> str:
     """Start the leaving-hospital survey as a patient moving from the wards to home;
     return the response's base URL, ready for the first CTM page."""
-    start = client.post("/s/lh-leaving-hospital", data={"start_token": "t" * 20})
-    base = start.headers["Location"].rsplit("/", 1)[0]
+    started, _ = start(client, "lh-leaving-hospital")
+    base = started.headers["Location"].rsplit("/", 1)[0]
     client.post(f"{base}/journey", data={"has_code": "no"})
     client.post(f"{base}/role", data={"role": "patient"})
     moved = {"from_service": service_id("county-wards"), "to_service": service_id("home")}
@@ -116,8 +116,8 @@ def test_missing_answer_shows_an_error_summary_and_saves_nothing(client, demo_ar
 
 
 def test_transition_needs_two_different_services(client, demo_area):
-    start = client.post("/s/lh-leaving-hospital", data={"start_token": "t" * 20})
-    base = start.headers["Location"].rsplit("/", 1)[0]
+    started, _ = start(client, "lh-leaving-hospital")
+    base = started.headers["Location"].rsplit("/", 1)[0]
     client.post(f"{base}/journey", data={"has_code": "no"})
     client.post(f"{base}/role", data={"role": "patient"})
     page = client.post(
@@ -153,8 +153,8 @@ def test_resume_with_an_unknown_code_explains(client, demo_area):
 
 
 def test_double_start_and_double_submit_make_one_response(client, demo_area):
-    first = client.post("/s/lh-six-weeks-on", data={"start_token": "d" * 20})
-    again = client.post("/s/lh-six-weeks-on", data={"start_token": "d" * 20})
+    first, token = start(client, "lh-six-weeks-on")
+    again = client.post("/s/lh-six-weeks-on", data={"start_token": token})
     assert first.headers["Location"] == again.headers["Location"]
     walker = Walker(client)
     url = first.headers["Location"]
@@ -204,8 +204,8 @@ def test_a_mistyped_code_is_caught_and_explained(client, demo_area):
     done = Walker(client).complete("/s/lh-in-hospital")
     code = code_on(client.get(done).get_data(as_text=True)).replace("-", "")
     typo = code[:3] + ("A" if code[3] != "A" else "B") + code[4:]
-    start = client.post("/s/lh-six-weeks-on", data={"start_token": "m" * 20})
-    page = client.post(start.headers["Location"], data={"has_code": "yes", "code": typo})
+    started, _ = start(client, "lh-six-weeks-on")
+    page = client.post(started.headers["Location"], data={"has_code": "yes", "code": typo})
     assert page.status_code == 400
     assert "That journey code is not right" in page.get_data(as_text=True)
 
@@ -304,3 +304,10 @@ def test_changing_patient_to_carer_asks_the_carer_questions_and_drops_the_old_an
     instruments = {a.instrument_id for a in response.answers}
     assert "ctm-15" not in instruments and "i-statements" not in instruments
     assert "i-statements-carer" in instruments
+
+
+def test_a_start_token_the_server_did_not_issue_is_refused(client, demo_area):
+    forged = client.post("/s/lh-in-hospital", data={"start_token": "f" * 24})
+    assert forged.status_code == 400
+    assert "Sorry, there is a problem with that request" in forged.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Response.id))) == 0

@@ -84,3 +84,11 @@ class Walker:
                 return url
             url = self.step(url)
         raise AssertionError(f"survey did not finish within {max_pages} pages: {self.visited[-3:]}")
+
+
+def start(client, slug: str, code: str | None = None):
+    """Press "Start now" on a survey's start page: post the token the page issued."""
+    url = f"/s/{slug}" + (f"?code={code}" if code else "")
+    soup = check_page(client.get(url).get_data(as_text=True))
+    token = soup.find("input", attrs={"name": "start_token"})["value"]
+    return client.post(f"/s/{slug}", data={"start_token": token}), token
