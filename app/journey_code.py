@@ -25,8 +25,12 @@ class JourneyCodeError(ValueError):
     """A code that cannot be right; the message says why in plain English."""
 
 
+def _weighted_sum(symbols: str) -> int:
+    return sum((i + 1) * _VALUE[s] for i, s in enumerate(symbols))
+
+
 def _check_symbol(body: str) -> str:
-    total = sum((i + 1) * _VALUE[s] for i, s in enumerate(body))
+    total = _weighted_sum(body)
     weight = len(body) + 1
     # Solve total + weight * c == 0 (mod 29) for c.
     c = (-total * pow(weight, -1, _MODULUS)) % _MODULUS
@@ -47,7 +51,7 @@ def is_valid(code: str) -> bool:
     return (
         len(code) == LENGTH
         and all(ch in _VALUE for ch in code)
-        and sum((i + 1) * _VALUE[s] for i, s in enumerate(code)) % _MODULUS == 0
+        and _weighted_sum(code) % _MODULUS == 0
     )
 
 

@@ -45,11 +45,7 @@ def survey_plan(survey: Survey) -> list[PlannedInstrument]:
 
 def version_row(instrument: Instrument) -> InstrumentVersion:
     """The stored copy of this exact instrument content, created on first use."""
-    row = db.session.scalar(
-        select(InstrumentVersion).filter_by(
-            instrument_id=instrument.id, content_hash=instrument.content_hash
-        )
-    )
+    row = _stored_version(instrument)
     if row is not None:
         return row
     row = InstrumentVersion(
@@ -62,9 +58,13 @@ def version_row(instrument: Instrument) -> InstrumentVersion:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:  # another request stored it first
-        row = db.session.scalar(
-            select(InstrumentVersion).filter_by(
-                instrument_id=instrument.id, content_hash=instrument.content_hash
-            )
-        )
+        row = _stored_version(instrument)
     return row
+
+
+def _stored_version(instrument: Instrument) -> InstrumentVersion | None:
+    return db.session.scalar(
+        select(InstrumentVersion).filter_by(
+            instrument_id=instrument.id, content_hash=instrument.content_hash
+        )
+    )

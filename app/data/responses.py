@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app import journey_code
 from app.data import DataError, NotFound
+from app.data.area import live_services
 from app.data.instruments import about_you, survey_plan, version_row
 from app.extensions import db
-from app.models import Answer, Journey, Response, Service, Survey
+from app.models import Answer, Journey, Response, Survey
 from app.models.response import utcnow
 
 CODE_ATTEMPTS = 8
@@ -61,7 +62,7 @@ def start_response(survey: Survey, token: str, code: str | None = None) -> Respo
     )
     if len(survey.roles) == 1:
         response.role = survey.roles[0]
-    live = [s for s in survey.services if not s.retired]
+    live = live_services(survey)
     if survey.stage.kind == "episode" and len(live) == 1:
         response.service_id = live[0].id
     try:
@@ -187,13 +188,6 @@ def _only_response(journey: Journey, response: Response) -> bool:
     return all(r.id == response.id for r in journey.responses)
 
 
-def ensure_journey(response: Response) -> Journey:
-    if response.journey is None:
-        response.journey = create_journey()
-        db.session.commit()
-    return response.journey
-
-
 def about_you_known(response: Response) -> bool:
     """Whether another response in the same journey already holds About you."""
     if response.journey_id is None:
@@ -255,13 +249,4 @@ def resumable(code: str) -> Response | None:
         .where(Journey.code == code, Response.status == "in_progress", Response.channel == "web")
         .order_by(Response.updated_at.desc())
         .limit(1)
-    )
-
-
-def service_names(ids) -> dict[int, str]:
-    ids = [i for i in ids if i]
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all()
     )

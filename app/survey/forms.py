@@ -15,10 +15,6 @@ from app.survey import messages
 from surveys.model import FreeText, Item
 
 
-class _Form(FlaskForm):
-    pass
-
-
 class Radios(RadioField):
     """Radios whose "not one of the options" message is plain English."""
 
@@ -44,7 +40,7 @@ def _radio(label: str, choices, required_message: str | None, description: str =
 def items_form(items: Iterable[Item], required: bool, data: dict | None = None) -> FlaskForm:
     """One field per item: radios for choice items, a text box for text items."""
 
-    class ItemsForm(_Form):
+    class ItemsForm(FlaskForm):
         pass
 
     for item in items:
@@ -76,7 +72,7 @@ def items_form(items: Iterable[Item], required: bool, data: dict | None = None) 
 
 
 def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> FlaskForm:
-    class CommentsForm(_Form):
+    class CommentsForm(FlaskForm):
         pass
 
     for q in questions:
@@ -92,7 +88,7 @@ def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> F
 
 
 def single_choice_form(name: str, label: str, choices, message: str, data=None) -> FlaskForm:
-    class ChoiceForm(_Form):
+    class ChoiceForm(FlaskForm):
         pass
 
     setattr(ChoiceForm, name, _radio(label, choices, message))
@@ -100,7 +96,7 @@ def single_choice_form(name: str, label: str, choices, message: str, data=None) 
 
 
 def transition_form(choices, data=None) -> FlaskForm:
-    class TransitionForm(_Form):
+    class TransitionForm(FlaskForm):
         from_service = _radio("Where did you move from?", choices, messages.CHOOSE_FROM)
         to_service = _radio("Where did you move to?", choices, messages.CHOOSE_TO)
 
@@ -111,7 +107,7 @@ def transition_form(choices, data=None) -> FlaskForm:
     return TransitionForm(data=data or {})
 
 
-class JourneyForm(_Form):
+class JourneyForm(FlaskForm):
     has_code = Radios(
         "Have you answered this survey before, at another stage of your care?",
         choices=_choices(
@@ -137,7 +133,7 @@ class JourneyForm(_Form):
             field.data = None
 
 
-class ResumeForm(_Form):
+class ResumeForm(FlaskForm):
     code = StringField(
         "Your journey code",
         description="It is 10 letters and numbers, like 7KQ2M-XR4PT.",
@@ -150,12 +146,12 @@ class ResumeForm(_Form):
             raise ValidationError(str(exc)) from exc
 
 
-class StartForm(_Form):
+class StartForm(FlaskForm):
     """Carries the server-issued start token, so a repeated start makes one response."""
 
     start_token = StringField(validators=[InputRequired(), Length(min=16, max=200)])
     code = StringField(validators=[Optional()])
 
 
-class EmptyForm(_Form):
+class EmptyForm(FlaskForm):
     """CSRF only (the check-answers submit)."""

@@ -93,23 +93,19 @@ def page(token: str, page_id: str):
         else:
             # Answers to statements never change which pages there are; the other pages can.
             refreshed = all_pages if current.kind in STABLE_KINDS else _pages_for(response)
-            if request.args.get("change"):
-                target = first_unfinished(refreshed, response.pages_done)
-            else:
-                target = next_page_id(refreshed, page_id) or first_unfinished(
-                    refreshed, response.pages_done
-                )
+            # After a change from "Check your answers", go back there unless new pages appeared.
+            target = None if request.args.get("change") else next_page_id(refreshed, page_id)
+            target = target or first_unfinished(refreshed, response.pages_done)
             return redirect(_page_url(response, target))
-    return render_template(
+    html = _render_page(
         pages.template_for(current),
-        response=response,
-        page=current,
-        form=form,
-        back_url=_back_url(response, all_pages, page_id),
-        progress=progress(all_pages, page_id),
-        code=journey_code.display(response.journey.code) if response.journey else None,
+        response,
+        all_pages,
+        current,
+        form,
         view=pages.view_model(response, current),
-    ), (400 if form.errors else 200)
+    )
+    return html, (400 if form.errors else 200)
 
 
 def _check(response, all_pages, current):
@@ -120,16 +116,21 @@ def _check(response, all_pages, current):
             return redirect(_page_url(response, missing[0].id))
         response_data.complete(response, pages.asked(all_pages))
         return redirect(url_for("survey.done", token=response.token))
+    rows = pages.check_rows(response, all_pages)
+    return _render_page("survey/check.jinja", response, all_pages, current, form, rows=rows)
+
+
+def _render_page(template: str, response, all_pages, current, form, **extra) -> str:
+    """A page of the response, with the Back link, progress and journey-code reminder."""
     return render_template(
-        "survey/check.jinja",
+        template,
         response=response,
         page=current,
         form=form,
-        rows=pages.check_rows(response, all_pages),
-        missing=missing,
         back_url=_back_url(response, all_pages, current.id),
         progress=progress(all_pages, current.id),
         code=journey_code.display(response.journey.code) if response.journey else None,
+        **extra,
     )
 
 
