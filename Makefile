@@ -64,6 +64,7 @@ db: venv
 
 demo: venv
 	$(FLASK) demo --if-empty
+	$(FLASK) demo-users
 
 serve:
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"

@@ -70,6 +70,24 @@ class Config:
     ]
     SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 7
 
+    # Staff sessions end after this long without a request, and after this long in any case.
+    STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+    STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))
+    # Failed sign-ins allowed per account and per address within the window, then a pause.
+    SIGNIN_WINDOW_MINUTES = int(os.environ.get("SIGNIN_WINDOW_MINUTES", "15"))
+    SIGNIN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGNIN_FAILURES_PER_ACCOUNT", "5"))
+    SIGNIN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURES_PER_ADDRESS", "20"))
+    # Journey codes that match nothing, per address (a clinic's shared Wi-Fi is one address).
+    JOURNEY_LOOKUP_LIMIT = os.environ.get("JOURNEY_LOOKUP_LIMIT", "30 per 10 minutes")
+    # memory:// is per process; with several gunicorn workers use redis:// or memcached://.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Number of reverse proxies in front of the app (their X-Forwarded-* headers are trusted).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    # Redirect plain HTTP to HTTPS (and send HSTS); on in production.
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
@@ -78,6 +96,7 @@ class DevelopmentConfig(Config):
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
 
 
 class TestConfig(Config):

@@ -10,7 +10,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import compress, csrf, db, migrate
+from app.extensions import compress, csrf, db, limiter, migrate
 from config import INSTANCE_DIR, get_config
 from surveys import load_instruments
 
@@ -34,13 +34,24 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)
+    limiter.init_app(app)
     app.after_request(_close_streamed_body)
 
-    from app import cli, errors, filters
+    from app import cli, errors, filters, security
+    from app.admin import bp as admin_bp
+    from app.auth import access, nav, session
+    from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
+    from app.paper import bp as paper_bp
     from app.survey import bp as survey_bp
 
-    app.register_blueprint(survey_bp)
-    errors.register(app)
+    security.init(app)
+    session.init(app)
+    for blueprint in (survey_bp, auth_bp, admin_bp, dashboard_bp, paper_bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)  # first: the request id is set before any other check runs
+    access.enforce(app)
+    nav.register(app)
     filters.register(app)
     cli.register(app)
     logging.basicConfig(level=logging.INFO)

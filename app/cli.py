@@ -66,6 +66,9 @@ def demo_command(n: int, seed: int, if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from app import cli_users
+
+    cli_users.register(app)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(load_area_command)
     app.cli.add_command(demo_command)

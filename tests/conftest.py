@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -52,6 +52,7 @@ def app(database_url, tmp_path):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        limiter.reset()  # limits are counted per process: each test starts with none used
         yield app
         db.session.remove()
         db.drop_all()
@@ -70,3 +71,44 @@ def demo_area(app):
 
     load_area(read_area_file(DEMO_AREA))
     return app
+
+
+STAFF_PASSWORD = "lantern-otter-quartz-meadow"
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user("admin") -> an active account with STAFF_PASSWORD, e-mail <roles>@test.invalid."""
+    from app.data.audit import SYSTEM
+    from app.data.users import create_user_with_password
+
+    def make(*roles: str, email: str | None = None):
+        email = email or f"{'-'.join(roles)}@test.invalid"
+        return create_user_with_password(
+            SYSTEM, email, f"Test {' '.join(roles)}", list(roles), STAFF_PASSWORD
+        )
+
+    return make
+
+
+def sign_in(client, email: str, password: str = STAFF_PASSWORD):
+    return client.post("/staff/sign-in", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def staff_client(app, make_user):
+    """staff_client("admin") -> a test client signed in with an account holding those roles."""
+
+    def make(*roles: str):
+        user = make_user(*roles)
+        client = app.test_client()
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_client(staff_client):
+    return staff_client("admin")

@@ -5,18 +5,25 @@ blueprints never import them (an import-linter contract checks).
 """
 
 from app.models.area import Pathway, Service, Stage, Survey, SurveyInstrument, survey_services
+from app.models.audit import AuditEvent
 from app.models.response import Answer, InstrumentVersion, Journey, Response, response_instruments
+from app.models.user import STAFF_ROLES, PasswordLink, StaffSession, User
 
 __all__ = [
+    "STAFF_ROLES",
     "Answer",
+    "AuditEvent",
     "InstrumentVersion",
     "Journey",
+    "PasswordLink",
     "Pathway",
     "Response",
     "Service",
+    "StaffSession",
     "Stage",
     "Survey",
     "SurveyInstrument",
+    "User",
     "response_instruments",
     "survey_services",
 ]

@@ -14,6 +14,7 @@ from app.data import instruments as instrument_data
 from app.data import responses as response_data
 from app.survey import bp, forms, messages, pages
 from app.survey.runner import first_unfinished, next_page_id, previous_page_id, progress
+from app.survey.throttle import journey_lookups, missed
 
 STABLE_KINDS = {"questions", "about", "comments"}
 
@@ -47,6 +48,7 @@ def pathway(slug: str):
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
+@journey_lookups
 def start(slug: str):
     survey = _or_404(area_data.get_survey, slug)
     if not survey.is_open(date.today()):
@@ -74,6 +76,7 @@ def start(slug: str):
 
 
 @bp.route("/r/<token>/<page_id>", methods=["GET", "POST"])
+@journey_lookups
 def page(token: str, page_id: str):
     response = _or_404(response_data.get_response, token)
     if response.status == "complete":
@@ -89,6 +92,8 @@ def page(token: str, page_id: str):
         try:
             pages.save(response, current, form)
         except DataError as exc:
+            if exc.field == "code":
+                missed()
             pages.add_error(form, exc)
         else:
             # Answers to statements never change which pages there are; the other pages can.
@@ -152,6 +157,7 @@ def done(token: str):
 
 
 @bp.route("/resume", methods=["GET", "POST"])
+@journey_lookups
 def resume():
     form = forms.ResumeForm()
     if form.validate_on_submit():
@@ -159,6 +165,7 @@ def resume():
         if response is not None:
             pages_ = _pages_for(response)
             return redirect(_page_url(response, first_unfinished(pages_, response.pages_done)))
+        missed()
         form.code.errors.append(
             "We could not find an unfinished survey with that code. If you already sent your "
             "answers, there is nothing more to do. "
@@ -205,8 +212,12 @@ def _valid_code(text: str | None) -> str | None:
     try:
         code = journey_code.parse(text)
     except journey_code.JourneyCodeError:
+        missed()
         return None
-    return code if response_data.find_journey(code) else None
+    if response_data.find_journey(code) is None:
+        missed()
+        return None
+    return code
 
 
 def _or_404(fetch, key):

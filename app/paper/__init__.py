@@ -1,0 +1,7 @@
+"""Volunteer paper forms: printing, keyed entry, double entry, import (the paper issue)."""
+
+from flask import Blueprint
+
+bp = Blueprint("paper", __name__, url_prefix="/paper")
+
+from app.paper import routes  # noqa: E402, F401  (routes register on bp)
