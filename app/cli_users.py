@@ -18,13 +18,65 @@ DEMO_ACCOUNTS = [
 ]
 # Passphrases of four words from this list (about 36 bits, plus throttled sign-in): easy to
 # type from the terminal for a demo, never for production.
-WORDS = (
-    "amber anchor apple arrow badge basket beacon birch bridge candle canyon cedar clover comet "
-    "copper coral cotton crystal daisy delta ember falcon fern forest garnet harbour hazel "
-    "island jasper juniper kettle lantern lemon maple meadow mint nectar orchid otter pebble "
-    "pepper piano planet quartz raven river saffron sparrow spruce summit thistle tulip velvet "
-    "willow winter yarrow zephyr"
-).split()
+WORDS = [
+    "amber",
+    "anchor",
+    "apple",
+    "arrow",
+    "badge",
+    "basket",
+    "beacon",
+    "birch",
+    "bridge",
+    "candle",
+    "canyon",
+    "cedar",
+    "clover",
+    "comet",
+    "copper",
+    "coral",
+    "cotton",
+    "crystal",
+    "daisy",
+    "delta",
+    "ember",
+    "falcon",
+    "fern",
+    "forest",
+    "garnet",
+    "harbour",
+    "hazel",
+    "island",
+    "jasper",
+    "juniper",
+    "kettle",
+    "lantern",
+    "lemon",
+    "maple",
+    "meadow",
+    "mint",
+    "nectar",
+    "orchid",
+    "otter",
+    "pebble",
+    "pepper",
+    "piano",
+    "planet",
+    "quartz",
+    "raven",
+    "river",
+    "saffron",
+    "sparrow",
+    "spruce",
+    "summit",
+    "thistle",
+    "tulip",
+    "velvet",
+    "willow",
+    "winter",
+    "yarrow",
+    "zephyr",
+]
 
 
 @click.command("create-admin")

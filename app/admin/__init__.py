@@ -7,4 +7,12 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import audit_log, users  # noqa: E402, F401  (routes register on bp)
+from app.admin import (  # noqa: E402, F401  (routes register on bp)
+    area_file,
+    audit_log,
+    instruments,
+    pathways,
+    services,
+    surveys,
+    users,
+)

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the admin screens work."""
+
+from app.admin import bp  # noqa: F401
