@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from flask import Flask, g, render_template, request
@@ -12,6 +13,13 @@ PAGES = {
     400: (
         "Sorry, there is a problem with that request",
         ["Your earlier answers are saved. Go back and try that page again."],
+    ),
+    403: (
+        "You do not have access to this page",
+        [
+            "Your account does not have the role this page needs.",
+            "If you think it should, ask an administrator.",
+        ],
     ),
     404: (
         "Page not found",
@@ -29,14 +37,20 @@ PAGES = {
 }
 
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9-]{6,64}")
+STAFF_BLUEPRINTS = {"auth", "admin", "dashboard", "paper"}
+
+
 def register(app: Flask) -> None:
     @app.before_request
     def _request_id():
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+        # A proxy's id is kept only if it looks like one: it is written into the log.
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:12]
 
     def render(status: int):
         title, lines = PAGES[status]
-        return render_template("errors/error.jinja", title=title, lines=lines), status
+        return _page(title, lines), status
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
@@ -47,15 +61,20 @@ def register(app: Flask) -> None:
             "Your answers up to the last page you saved are kept. "
             "Go back, reload the page and answer it again.",
         ]
-        return render_template("errors/error.jinja", title=title, lines=lines), 400
+        return _page(title, lines), 400
 
     @app.errorhandler(BadSignature)
     def _tampered(error):
         app.logger.info("request %s: bad signature: %s", g.get("request_id"), error)
         return render(400)
 
-    for status in (400, 404, 410, 429):
+    for status in (400, 403, 404, 410):
         app.register_error_handler(status, lambda e, s=status: render(s))
+
+    @app.errorhandler(429)
+    def _too_many(error):
+        # A limit with its own page (sign-in) brings it along; others get the general one.
+        return error.response if getattr(error, "response", None) is not None else render(429)
 
     @app.errorhandler(500)
     def _server_error(error):
@@ -63,5 +82,19 @@ def register(app: Flask) -> None:
             "request %s failed: %s",
             g.get("request_id"),
             error.original_exception if hasattr(error, "original_exception") else error,
+            exc_info=getattr(error, "original_exception", None),
         )
         return render(500)
+
+
+def _page(title: str, lines: list[str]) -> str:
+    """Staff pages keep the staff layout (and menu) on their error pages."""
+    staff = request.blueprint in STAFF_BLUEPRINTS
+    return render_template(
+        "errors/error.jinja",
+        title=title,
+        lines=lines,
+        layout="staff/base.jinja" if staff else "base.jinja",
+        staff=staff,
+        request_id=g.get("request_id"),
+    )

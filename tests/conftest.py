@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -38,6 +40,26 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Each request starts with an empty ``flask.g``, as in production.
+
+    The app fixture keeps one app context open for the test body, and Flask reuses it for
+    every request: without this, who is signed in (Flask-Login keeps it in ``g``) would
+    carry over from one request, and one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():
+            return super().open(*args, **kwargs)
+        saved = dict(g.__dict__)
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+            g.__dict__.update(saved)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
@@ -49,6 +71,7 @@ def app(database_url, tmp_path):
             "SERVER_NAME": "localhost",
         },
     )
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
@@ -29,7 +39,7 @@ def _too_many(_limit):
     actor = audit.Actor(None, _account_key()[8:] or None, request.remote_addr, g.request_id)
     audit.record_now(actor, "sign_in.throttled", "sign-in")
     minutes = current_app.config["SIGNIN_WINDOW_MINUTES"]
-    return render_template("auth/throttled.jinja", minutes=minutes), 429
+    return make_response(render_template("auth/throttled.jinja", minutes=minutes), 429)
 
 
 def _failures(per: str):

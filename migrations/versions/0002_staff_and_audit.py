@@ -90,7 +90,7 @@ def _append_only_audit():
     """The database itself refuses to change or delete audit rows, whatever the client."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"""
-            CREATE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+            CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
             BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END; $$ LANGUAGE plpgsql
         """)
         op.execute("""
