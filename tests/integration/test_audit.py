@@ -61,7 +61,7 @@ def test_account_changes_record_before_and_after(admin_client, app):
         "/admin/users/new",
         data={"name": "Sam Lee", "email": "sam@example.org", "roles": ["volunteer"]},
     )
-    created = [e for e in events_for("user.create") if e.target == "user sam@example.org"][0]
+    created = next(e for e in events_for("user.create") if e.target == "user sam@example.org")
     assert created.after == {
         "email": "sam@example.org",
         "name": "Sam Lee",
@@ -137,7 +137,9 @@ def test_the_database_refuses_changes_to_audit_rows_after_migration(app):
     record(SYSTEM, "export.data", "kept")
     db.session.commit()
     for statement in ("UPDATE audit_event SET target = 'changed'", "DELETE FROM audit_event"):
-        with pytest.raises(DBAPIError, match="audit rows cannot be changed"):
-            with db.engine.begin() as conn:
-                conn.execute(text(statement))
+        with (
+            pytest.raises(DBAPIError, match="audit rows cannot be changed"),
+            db.engine.begin() as conn,
+        ):
+            conn.execute(text(statement))
     assert db.session.scalar(text("select target from audit_event")) == "kept"
