@@ -68,3 +68,9 @@ def _stored_version(instrument: Instrument) -> InstrumentVersion | None:
             instrument_id=instrument.id, content_hash=instrument.content_hash
         )
     )
+
+
+def minutes_to_answer(plan) -> int:
+    """A fair estimate for the start page: about 12 seconds a statement, plus a few minutes."""
+    statements = max(len(p.items) for p in plan) if plan else 0
+    return max(5, round(statements * 12 / 60 / 5) * 5 + 5)

@@ -243,9 +243,3 @@ def check_rows(response, all_pages: list[Page]) -> list[dict]:
                 page.id,
             )
     return rows
-
-
-def minutes_to_answer(plan) -> int:
-    """A fair estimate for the start page: about 12 seconds a statement, plus a few minutes."""
-    statements = max(len(p.items) for p in plan) if plan else 0
-    return max(5, round(statements * 12 / 60 / 5) * 5 + 5)

@@ -69,7 +69,7 @@ def start(slug: str):
         survey=survey,
         form=form,
         plan=plan,
-        minutes=pages.minutes_to_answer(plan),
+        minutes=instrument_data.minutes_to_answer(plan),
         code=code,
         bad_link_code=bool(link_code) and not code,
     )

@@ -14,9 +14,9 @@ def test_pages_load_with_no_csp_violation_and_scripts_still_run(new_context):
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     for path in PAGES:
         page.goto(path)
