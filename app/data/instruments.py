@@ -43,6 +43,16 @@ def survey_plan(survey: Survey) -> list[PlannedInstrument]:
     return plan
 
 
+def response_plan(response) -> list[PlannedInstrument]:
+    """What a response still to be finished asks: the survey's instruments it started with.
+
+    An instrument an administrator adds later is for new responses only; one removed stops
+    being asked (answers already given to it are kept).
+    """
+    started = {v.instrument_id for v in response.instrument_versions}
+    return [p for p in survey_plan(response.survey) if p.instrument.id in started]
+
+
 def version_row(instrument: Instrument) -> InstrumentVersion:
     """The stored copy of this exact instrument content, created on first use."""
     row = _stored_version(instrument)

@@ -49,7 +49,7 @@ def pages_for(response, per_page: int) -> list[Page]:
         about_you_known=response_data.about_you_known(response),
         about_you_wanted=response.about_you_given,
     )
-    plan = instrument_data.survey_plan(survey)
+    plan = instrument_data.response_plan(response)
     return build_pages(plan, instrument_data.about_you(), ctx, per_page)
 
 

@@ -462,3 +462,29 @@ def test_signed_out_people_are_sent_to_sign_in(client, demo_area):
 def test_unknown_survey_is_not_found(admin_client, demo_area):
     for suffix in ("", "/edit", "/qr.svg", "/poster.pdf"):
         assert admin_client.get(f"/admin/surveys/no-such{suffix}").status_code == 404
+
+
+def test_people_part_way_through_keep_the_questions_they_started_with(
+    admin_client, client, demo_area
+):
+    from tests.integration.walker import start
+
+    started, _ = start(client, "lh-in-hospital")
+    first_page = started.headers["Location"]
+    edit = "/admin/surveys/lh-in-hospital/edit"
+    data = form_values(admin_client.get(edit).get_data(as_text=True))
+    data["instruments"] = ["ctm-3", *data["instruments"]]
+    assert admin_client.post(edit, data=data).status_code == 302
+
+    def pages_of(response_url: str) -> set[str]:
+        from app.data.responses import get_response
+        from app.survey.pages import pages_for
+
+        token = response_url.split("/r/")[1].split("/")[0]
+        return {p.id for p in pages_for(get_response(token), 4)}
+
+    # The person who had already started is not asked the added CTM-3...
+    assert not any("ctm-3" in page for page in pages_of(first_page))
+    # ...someone starting now is.
+    newcomer, _ = start(client, "lh-in-hospital")
+    assert any("ctm-3" in page for page in pages_of(newcomer.headers["Location"]))
