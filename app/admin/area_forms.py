@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from app.data import DataError
 from app.data.area_edit import MAX, ODS_CODE, SECTORS, SLUG, STAGE_KINDS
 from app.fields import blank_to_none, options, strip
 
@@ -78,12 +77,6 @@ class AreaForm(FlaskForm):
     def values(self) -> dict:
         """The typed values by field name, for the data command of the same field names."""
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-
-    def show_error(self, exc: DataError) -> None:
-        """A change the data layer refused: its message goes on its field, or above the form
-        when that field is not on this form (a locked code, say)."""
-        field = self._fields.get(exc.field) if exc.field else None
-        (field.errors if field is not None else self.form_errors).append(exc.message)
 
 
 class ServiceForm(AreaForm):

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.admin import bp
 from app.admin.area_forms import KIND_HINTS, PathwayForm, StageForm
+from app.admin.saving import saved
 from app.auth.access import current_actor, requires_role
 from app.data import DataError, NotFound, area_edit
 
@@ -35,14 +36,10 @@ def pathways_list():
 @requires_role("admin")
 def pathways_new():
     form = PathwayForm(taken=area_edit.pathway_slug_taken)
-    if form.validate_on_submit():
-        try:
-            pathway = area_edit.create_pathway(current_actor(), **form.values())
-        except DataError as exc:
-            form.show_error(exc)
-        else:
-            flash(f"Pathway saved: {pathway.name}. Now add its stages.")
-            return _pathway_page(pathway)
+    pathway = saved(form, lambda: area_edit.create_pathway(current_actor(), **form.values()))
+    if pathway:
+        flash(f"Pathway saved: {pathway.name}. Now add its stages.")
+        return _pathway_page(pathway)
     return render_template(
         "admin/pathways/form.jinja", title="Add a pathway", form=form, pathway=None
     ), (400 if form.errors else 200)
@@ -68,16 +65,13 @@ def pathways_edit(pathway_id: int):
     slug_locked = area_edit.pathway_answered(pathway)
     if slug_locked:
         del form.slug  # shown as text with the reason instead
-    if form.validate_on_submit():
-        try:
-            area_edit.update_pathway(
-                current_actor(), pathway, **{"slug": pathway.slug, **form.values()}
-            )
-        except DataError as exc:
-            form.show_error(exc)
-        else:
-            flash(f"Pathway saved: {pathway.name}")
-            return _pathway_page(pathway)
+    kept = {"slug": pathway.slug}
+    if saved(
+        form,
+        lambda: area_edit.update_pathway(current_actor(), pathway, **{**kept, **form.values()}),
+    ):
+        flash(f"Pathway saved: {pathway.name}")
+        return _pathway_page(pathway)
     return render_template(
         "admin/pathways/form.jinja",
         title=f"Change pathway: {pathway.name}",
@@ -92,15 +86,11 @@ def pathways_edit(pathway_id: int):
 def pathways_stage_new(pathway_id: int):
     pathway = _or_404(area_edit.get_pathway, pathway_id)
     form = StageForm(taken=partial(area_edit.stage_slug_taken, pathway))
-    if form.validate_on_submit():
-        try:
-            stage = area_edit.create_stage(current_actor(), pathway, **form.values())
-        except DataError as exc:
-            form.show_error(exc)
-        else:
-            later = "; use Move up to change its place" if stage.position > 1 else ""
-            flash(f"Stage saved: {stage.name}. It is stage {stage.position}, the last{later}")
-            return _pathway_page(pathway)
+    stage = saved(form, lambda: area_edit.create_stage(current_actor(), pathway, **form.values()))
+    if stage:
+        later = "; use Move up to change its place" if stage.position > 1 else ""
+        flash(f"Stage saved: {stage.name}. It is stage {stage.position}, the last{later}")
+        return _pathway_page(pathway)
     return render_template(
         "admin/pathways/stage_form.jinja",
         title=f"Add a stage to {pathway.name}",
@@ -121,15 +111,12 @@ def pathways_stage_edit(pathway_id: int, stage_id: int):
     if locked:  # shown as text with the reason instead
         del form.slug
         del form.kind
-    if form.validate_on_submit():
-        values = {"slug": stage.slug, "kind": stage.kind, **form.values()}
-        try:
-            area_edit.update_stage(current_actor(), stage, **values)
-        except DataError as exc:
-            form.show_error(exc)
-        else:
-            flash(f"Stage saved: {stage.name}")
-            return _pathway_page(pathway)
+    kept = {"slug": stage.slug, "kind": stage.kind}  # when locked, the form has neither
+    if saved(
+        form, lambda: area_edit.update_stage(current_actor(), stage, **{**kept, **form.values()})
+    ):
+        flash(f"Stage saved: {stage.name}")
+        return _pathway_page(pathway)
     return render_template(
         "admin/pathways/stage_form.jinja",
         title=f"Change stage: {stage.name}",

@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from app.admin import bp
 from app.admin.area_forms import ServiceForm
+from app.admin.saving import saved
 from app.auth.access import current_actor, requires_role
-from app.data import DataError, NotFound, area_edit
+from app.data import NotFound, area_edit
 
 
 def _service_or_404(service_id: int):
@@ -34,14 +35,10 @@ def services_list():
 @requires_role("admin")
 def services_new():
     form = ServiceForm(taken=area_edit.service_code_taken)
-    if form.validate_on_submit():
-        try:
-            service = area_edit.create_service(current_actor(), **form.values())
-        except DataError as exc:
-            form.show_error(exc)
-        else:
-            flash(f"Service saved: {service.name}")
-            return redirect(url_for("admin.services"))
+    service = saved(form, lambda: area_edit.create_service(current_actor(), **form.values()))
+    if service:
+        flash(f"Service saved: {service.name}")
+        return redirect(url_for("admin.services"))
     return render_template(
         "admin/services/form.jinja", title="Add a service", form=form, service=None
     ), (400 if form.errors else 200)
@@ -55,15 +52,13 @@ def services_edit(service_id: int):
     code_locked = area_edit.service_answered(service)
     if code_locked:
         del form.code  # the code is shown as text with the reason, never as a box
-    if form.validate_on_submit():
-        values = {"code": service.code, **form.values()}
-        try:
-            area_edit.update_service(current_actor(), service, **values)
-        except DataError as exc:
-            form.show_error(exc)
-        else:
-            flash(f"Service saved: {service.name}")
-            return redirect(url_for("admin.services"))
+    kept = {"code": service.code}  # when locked, the form has no code
+    if saved(
+        form,
+        lambda: area_edit.update_service(current_actor(), service, **{**kept, **form.values()}),
+    ):
+        flash(f"Service saved: {service.name}")
+        return redirect(url_for("admin.services"))
     return render_template(
         "admin/services/form.jinja",
         title=f"Service: {service.name}",

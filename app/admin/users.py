@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from app.admin import bp
+from app.admin.saving import saved
 from app.admin.user_forms import ROLE_HINTS, EditUserForm, UserForm
 from app.auth.access import current_actor, requires_role
-from app.data import DataError, NotFound, users
+from app.data import NotFound, users
 
 
 def _user_or_404(user_id: int):
@@ -39,15 +40,14 @@ def users_list():
 @requires_role("admin")
 def users_new():
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            user, token = users.create_user(
-                current_actor(), form.email.data, form.name.data, form.roles.data
-            )
-        except DataError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
-        else:
-            return _link_page(user, token, "invite")
+    made = saved(
+        form,
+        lambda: users.create_user(
+            current_actor(), form.email.data, form.name.data, form.roles.data
+        ),
+    )
+    if made:
+        return _link_page(*made, "invite")
     return render_template(
         "admin/users/new.jinja", title="Invite someone", form=form, role_hints=ROLE_HINTS
     ), (400 if form.errors else 200)
@@ -60,16 +60,13 @@ def users_edit(user_id: int):
     form = EditUserForm(
         data={"name": user.name, "roles": user.roles, "active": "yes" if user.active else "no"}
     )
-    if form.validate_on_submit():
-        try:
-            users.update_user(
-                current_actor(), user, form.name.data, form.roles.data, form.active.data == "yes"
-            )
-        except DataError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
-        else:
-            flash(f"Account saved: {user.name}")
-            return redirect(url_for("admin.users"))
+    active = form.active.data == "yes"
+    if saved(
+        form,
+        lambda: users.update_user(current_actor(), user, form.name.data, form.roles.data, active),
+    ):
+        flash(f"Account saved: {user.name}")
+        return redirect(url_for("admin.users"))
     return render_template(
         "admin/users/edit.jinja",
         title=f"Account: {user.name}",
