@@ -303,7 +303,7 @@ def test_link_and_stage_are_locked_once_answered(admin_client, answered):
     edit = "/admin/surveys/lh-in-hospital/edit"
     html = admin_client.get(edit).get_data(as_text=True)
     assert "What cannot change" in html
-    assert "apply to new responses only" in html
+    assert "apply to responses started from now on" in html
     data = form_values(html)
 
     moved = admin_client.post(edit, data={**data, "slug": "elsewhere"})
