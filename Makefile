@@ -16,22 +16,23 @@ test: system-deps test-system-deps venv assets lint
 	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$DATABASE_URL}" $(BIN)/python -m pytest
 
 # Debian packages the app needs to build and run: Python venv, Node and npm for the assets,
-# Pango and DejaVu fonts for WeasyPrint (posters and PDF reports).
+# Pango and DejaVu fonts for WeasyPrint (posters and PDF reports), Chromium for kaleido (the
+# report's charts as SVG).
 system-deps:
 	@missing=""; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	ldconfig -p | grep -q 'libpangoft2-1.0.so' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(IS_ROOT_DEBIAN)" = yes ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-# Tests also need Chromium (browser tests) and PostgreSQL (the production database).
+# Tests also need PostgreSQL (the production database).
 test-system-deps:
 	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(IS_ROOT_DEBIAN)" = yes ]; then apt-get update -qq && apt-get install -y -qq $$missing; \

@@ -66,9 +66,12 @@ def demo_command(n: int, seed: int, if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    from app import cli_users
+    from app import cli_reports, cli_users
+    from app.data import scores
 
     cli_users.register(app)
+    cli_reports.register(app)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(load_area_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(scores.cli)

@@ -1,10 +1,79 @@
-from flask import render_template
+"""Commissioner dashboard and downloads: thin views over app.data.reports and reports/."""
 
-from app.auth.access import requires_role
-from app.dashboard import bp
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from flask import Response, current_app, render_template, request, send_file
+
+from app.auth.access import current_actor, requires_role
+from app.dashboard import bp, downloads
+from app.dashboard.forms import ReportForm
+from app.data import area_edit, audit
+from app.data import reports as report_data
+from app.security import allows_chart_styles
+from reports.charts import figures
+
+READERS = ("commissioner", "admin")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _form() -> ReportForm:
+    return ReportForm(
+        request.args, pathways=area_edit.list_pathways(), services=area_edit.list_services()
+    )
+
+
+def _report(form: ReportForm) -> dict:
+    return report_data.build(form.report_filter(), current_app.config["REPORT_THRESHOLD"])
 
 
 @bp.get("/")
-@requires_role("commissioner", "admin")
+@requires_role(*READERS)
+@allows_chart_styles
 def home():
-    return render_template("dashboard/home.jinja", title="Reports")
+    form = _form()
+    if not form.pathway.choices:
+        return render_template("dashboard/empty.jinja", title="Reports")
+    if not form.validate():
+        return render_template("dashboard/home.jinja", title="Reports", form=form), 400
+    report = _report(form)
+    charts = {name: fig.to_json() for name, fig in figures(report).items()}
+    return render_template(
+        "dashboard/home.jinja",
+        title="Reports",
+        form=form,
+        report=report,
+        charts=charts,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.get("/report.<any(pdf, json, csv, xlsx):kind>", endpoint="download")
+@requires_role(*READERS)
+def download(kind: str):
+    form = _form()
+    if not form.pathway.choices or not form.validate():
+        return render_template("dashboard/home.jinja", title="Reports", form=form), 400
+    report = _report(form)
+    audit.record_now(
+        current_actor(),
+        "report.download",
+        f"{kind} {report['meta']['pathway']}",
+        after={"filters": request.args.to_dict(flat=False)},
+    )
+    name = f"{report['meta']['pathway']}-report.{kind}"
+    org = current_app.config["ORGANISATION_NAME"]
+    body, mimetype = downloads.render(kind, report, org)
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.get("/plotly.min.js")
+@requires_role(*READERS)
+def plotly_js():
+    """Plotly's own JavaScript, served from the installed package: the same version as the
+    figures, and no CDN (a ward's laptop, our CI)."""
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)

@@ -12,6 +12,7 @@ from app import journey_code
 from app.data import DataError, NotFound
 from app.data.area import live_services
 from app.data.instruments import about_you, survey_plan, version_row
+from app.data.scores import store_scores
 from app.extensions import db
 from app.models import Answer, Journey, Response, Survey
 from app.models.response import utcnow
@@ -237,6 +238,7 @@ def complete(response: Response, asked: set[tuple[str, str]] | None = None) -> R
         response.completed_at = utcnow()
         if response.journey is None:
             response.journey = create_journey()
+        store_scores(response, asked)
         db.session.commit()
     return response
 

@@ -4,8 +4,10 @@
 ``leaving-hospital`` pathway and returns n. The same seed on an empty database gives the same
 rows (dates count back from ``until``, default today in UTC); a second run on top redraws
 any clashing journey code or token from their own stream, so its answers are the same too.
-Rows go in with SQLAlchemy Core, one transaction per 2,000 responses, with no SQL specific
-to SQLite or PostgreSQL.
+Rows go in as plain tuples, one transaction per 2,000 responses: PostgreSQL COPY (ids drawn
+from the tables' sequences first), the driver's executemany on SQLite (ids by RETURNING).
+Each response's valid scores (``response_score``) and its journey's equality profile
+(``response_profile``) go in with it, computed as ``app.data.scores`` does on completion.
 
 What the data looks like
 - People: 45% answer one stage, the rest 2-4 stages in pathway order under one Journey,
@@ -47,6 +49,7 @@ Nothing else (service, stage, channel, quarter, age, sex, ...) is made to differ
 
 from __future__ import annotations
 
+import json
 import random
 from bisect import bisect
 from collections.abc import Callable, Mapping
@@ -55,12 +58,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate, pairwise
 from statistics import NormalDist
 
-from sqlalchemy import ColumnElement, Table, insert, select
+from sqlalchemy import JSON, ColumnElement, Connection, Table, insert, select, text
 
 from app import journey_code
 from app.data.instruments import ABOUT_YOU, version_row
+from app.data.scores import DIMENSIONS, compute_scores, ethnic_groups, profile_values
 from app.extensions import db
-from app.models import Answer, Journey, Pathway, Response, Survey, response_instruments
+from app.models import (
+    Answer,
+    Journey,
+    Pathway,
+    Response,
+    ResponseProfile,
+    ResponseScore,
+    Survey,
+    response_instruments,
+)
 from surveys.model import Instrument, Item
 
 # Dense tables are easier to read and to check against the docstring.
@@ -189,6 +202,7 @@ class _Run:
     about: Instrument | None
     about_version: list[int]
     group: set[str]  # ethnic_group codes in the planted group
+    broad: dict[str, str]  # ethnic_group code -> Census broad group, for the profile
     end: datetime
 
 
@@ -218,7 +232,8 @@ def _load(instruments: Mapping[str, Instrument], until: date | None) -> _Run:
     scale = next((i.scale for i in about.items if i.id == "ethnic_group"), None) if about else None
     group = {o.code for o in scale.options if o.group == PLANTED_GROUP} if scale else set()
     end = datetime.combine(until or datetime.now(UTC).date(), time(), UTC)
-    run = _Run(stages, about, [version_row(about).id] if about else [], group, end)
+    broad = ethnic_groups(about)
+    run = _Run(stages, about, [version_row(about).id] if about else [], group, broad, end)
     db.session.commit()  # any new InstrumentVersion rows
     return run
 
@@ -311,8 +326,13 @@ def _services(rng: random.Random, st: _Stage, hospital: str, went_to: str) -> tu
 
 
 def _journey(rng: random.Random, run: _Run, left: int) -> tuple[datetime, list]:
-    """One person's responses (at most ``left``): (created_at, [(row, answers, versions)])."""
+    """One person's responses (at most ``left``):
+    (created_at, [(row, answers, versions, scores, profile)])."""
     person, stages = _person(rng, run), run.stages
+    # The journey's equality profile: its one About you (or none), as app.data.scores reads it.
+    about = {i: c for i, c, _ in person.about_you or ()}
+    values = profile_values(about, run.broad)
+    profile = tuple(values[d] for d in DIMENSIONS)
     k = 1 if rng.random() < SINGLE_STAGE else _pick(rng, STAGES_WHEN_SEVERAL)
     pool = {p: KIND_WEIGHT.get(st.kind, 1.0) for p, st in enumerate(stages)}
     chosen = []
@@ -337,6 +357,9 @@ def _journey(rng: random.Random, run: _Run, left: int) -> tuple[datetime, list]:
         shift = person.shift + (SHIFT["carer"] if role == "carer" else 0.0)
         shift += SHIFT["transition"] if (src, dst) == PLANTED_TRANSITION else 0.0
         answers = _agreement(rng, person, items, shift)
+        coded = {(i, it): c for i, it, c, _ in answers if c}
+        asked = [(inst_id, item.id) for inst_id, item in items]
+        scores = compute_scores([inst for inst, _ in st.planned], coded, asked)
         for box, inst_id in boxes:
             if rng.random() < (0.35 if box == "went_well" else 0.30):
                 answers.append((inst_id, box, None, _comment(rng, box)))
@@ -355,7 +378,7 @@ def _journey(rng: random.Random, run: _Run, left: int) -> tuple[datetime, list]:
             about_you_given=given, started_at=started, updated_at=done, completed_at=done,
             pages_done=[],
         )  # fmt: skip
-        out.append((row, answers, versions))
+        out.append((row, answers, versions, scores, profile))
     return out[0][0]["started_at"], out
 
 
@@ -369,30 +392,90 @@ def _unused(column: ColumnElement, count: int, draw: Callable[[], str]) -> list[
     return list(values)
 
 
-def _ids(table: Table, rows: list[dict]) -> list[int]:
-    # RETURNING in parameter order works on SQLite 3.35+ and PostgreSQL, and leaves the
-    # id sequences right (pre-assigned ids would not advance a PostgreSQL sequence).
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.execute(stmt, rows).scalars())
+class _Bulk:
+    """Plain-tuple inserts in the session's transaction, without SQLAlchemy's per-row work:
+    COPY on PostgreSQL, the driver's executemany elsewhere (SQLite)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.postgres = conn.dialect.name == "postgresql"
+
+    def with_ids(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
+        """Insert rows and return their new ids, in row order."""
+        if not self.postgres:
+            # RETURNING in parameter order: SQLite 3.35+ (and PostgreSQL).
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            params = [dict(zip(columns, row, strict=True)) for row in rows]
+            return list(self.conn.execute(stmt, params).scalars())
+        # Ids from the table's own sequence, so it stays right for the app's later inserts.
+        draw = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
+        ids = sorted(self.conn.execute(draw, {"t": table.name, "n": len(rows)}).scalars())
+        self.rows(table, ("id", *columns), [(i, *r) for i, r in zip(ids, rows, strict=True)])
+        return ids
+
+    def rows(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        names = ", ".join(columns)
+        types = [table.c[c].type for c in columns]
+        if self.postgres:
+            as_json = [i for i, t in enumerate(types) if isinstance(t, JSON)]
+            raw = self.conn.connection.driver_connection
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    if as_json:
+                        row = list(row)
+                        for i in as_json:
+                            row[i] = json.dumps(row[i])
+                    copy.write_row(row)
+            return
+        dialect = self.conn.dialect
+        procs = [(i, t.dialect_impl(dialect).bind_processor(dialect)) for i, t in enumerate(types)]
+        processors = {i: p for i, p in procs if p is not None}  # datetimes, JSON, booleans
+        if processors:
+            rows = [
+                tuple(v if (p := processors.get(i)) is None else p(v) for i, v in enumerate(row))
+                for row in rows
+            ]
+        marks = ", ".join("?" * len(columns))
+        self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+RESPONSE_COLUMNS = (
+    "survey_id", "stage_id", "service_id", "from_service_id", "to_service_id", "role", "channel",
+    "status", "about_you_given", "started_at", "updated_at", "completed_at", "pages_done",
+)  # fmt: skip
+PROFILE_COLUMNS = ("response_id", *DIMENSIONS)
 
 
 def _insert(journeys: list[tuple[datetime, list]], ids: random.Random) -> None:
     jt, rt = Journey.__table__, Response.__table__
+    bulk = _Bulk(db.session.connection())
     codes = _unused(jt.c.code, len(journeys), lambda: journey_code.generate(ids.randrange))
     pairs = zip(codes, journeys, strict=True)
-    journey_ids = _ids(jt, [{"code": c, "created_at": when} for c, (when, _) in pairs])
+    journey_ids = bulk.with_ids(jt, ("code", "created_at"), [(c, w) for c, (w, _) in pairs])
     flat = [(jid, r) for jid, (_, rs) in zip(journey_ids, journeys, strict=True) for r in rs]
     tokens = _unused(rt.c.token, len(flat), lambda: f"demo-{ids.getrandbits(96):024x}")
-    pairs = zip(flat, tokens, strict=True)
-    response_ids = _ids(rt, [{**row, "journey_id": j, "token": t} for (j, (row, *_)), t in pairs])
-    answers, links = [], []
-    for rid, (_, (_, rows, versions)) in zip(response_ids, flat, strict=True):
-        answers += [dict(response_id=rid, instrument_id=i, item_id=it, code=c, text=t)
-                    for i, it, c, t in rows]  # fmt: skip
-        links += [{"response_id": rid, "instrument_version_id": v} for v in versions]
-    # Plain executemany: the fastest cross-dialect path (sqlite3 and psycopg pipelines).
-    db.session.execute(insert(Answer.__table__), answers)
-    db.session.execute(insert(response_instruments), links)
+    rows = [
+        (*(row[c] for c in RESPONSE_COLUMNS), jid, token)
+        for (jid, (row, *_)), token in zip(flat, tokens, strict=True)
+    ]
+    response_ids = bulk.with_ids(rt, (*RESPONSE_COLUMNS, "journey_id", "token"), rows)
+    answers, links, scores, profiles = [], [], [], []
+    for rid, (_, (_, given, versions, scored, profile)) in zip(response_ids, flat, strict=True):
+        answers += [(rid, *answer) for answer in given]
+        links += [(rid, v) for v in versions]
+        scores += [
+            (rid, s.measure, s.value, s.answered, s.asked) for s in scored if s.value is not None
+        ]
+        profiles.append((rid, *profile))
+    bulk.rows(
+        Answer.__table__, ("response_id", "instrument_id", "item_id", "code", "text"), answers
+    )
+    bulk.rows(response_instruments, ("response_id", "instrument_version_id"), links)
+    score_columns = ("response_id", "measure", "score", "answered", "asked")
+    bulk.rows(ResponseScore.__table__, score_columns, scores)
+    bulk.rows(ResponseProfile.__table__, PROFILE_COLUMNS, profiles)
     db.session.commit()
 
 

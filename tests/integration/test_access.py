@@ -67,6 +67,7 @@ def test_there_are_staff_routes_to_check(app):
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, client):
     for method, url, _ in staff_routes(app):
         response = client.open(url, method=method)
+        response.close()
         assert response.status_code == 302, f"{method} {url} gave {response.status_code}"
         assert response.location.startswith("/staff/sign-in"), f"{method} {url}"
 
@@ -81,6 +82,7 @@ def test_each_role_reaches_only_its_own_routes(app, make_user, role):
     routes = sorted(staff_routes(app), key=lambda route: route[1] == "/staff/sign-out")
     for method, url, access in routes:
         response = client.open(url, method=method)
+        response.close()  # file downloads keep their file open until closed
         if role in access:
             # Reached the view: it may still answer 404 or 400 for the made-up id or form.
             assert response.status_code != 403, f"{role} refused {method} {url}"

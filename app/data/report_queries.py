@@ -1,0 +1,320 @@
+"""Report queries: counts and score sums per group, aggregated in SQL, as plain Python data.
+
+Every function takes a ``ReportFilter`` (a pathway, a period of completion dates, optionally
+some services and one respondent role) and counts complete responses only. Scores come from
+the stored ``response_score`` rows (``app.data.scores``), never from answer rows loaded into
+Python: ``measure_stats`` is one GROUP BY returning, per group and measure, n, the sum and the
+sum of squares, from which means, SDs and confidence intervals follow, and which add up when
+groups are merged. The statements are SQLAlchemy Core and run the same on SQLite and
+PostgreSQL; results are sorted in Python (the two databases order NULLs differently).
+
+Grouping keys (``by``):
+- "stage": adds "stage" (slug), "stage_position" and "stage_name".
+- "service": the response's service code (for a move, the service left); "from_service",
+  "to_service": the two ends of a move (None for an episode); "sector": the sector of the
+  response's service.
+- "role", "channel": as stored on the response.
+- "quarter": "2026-Q3", the calendar quarter of completion in UTC.
+- equality dimensions (``app.data.scores.DIMENSIONS``): "age_band", "sex",
+  "gender_identity_same", "sexual_orientation", "religion", "ethnic_broad", "ethnic_group",
+  "disability", "carer"; values include "prefer_not_to_say" and "not_answered".
+
+Dates are UTC calendar days: ``date_from`` and ``date_to`` are inclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, Select, cast, distinct, extract, func, or_, select, union
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import FunctionElement
+
+from app.data.instruments import ABOUT_YOU
+from app.data.scores import DIMENSIONS, NOT_ANSWERED
+from app.extensions import db
+from app.models import Answer, Pathway, Response, ResponseProfile, ResponseScore, Service, Stage
+
+GROUPINGS = (
+    "stage",
+    "service",
+    "from_service",
+    "to_service",
+    "sector",
+    "role",
+    "channel",
+    "quarter",
+    *DIMENSIONS,
+)
+
+
+SERVICE_COLUMNS = (Response.service_id, Response.from_service_id, Response.to_service_id)
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which responses a report covers. ``services``: codes; a response counts when its
+    service, or either end of its move, is one of them."""
+
+    pathway: str
+    date_from: date | None = None
+    date_to: date | None = None
+    services: tuple[str, ...] = ()
+    role: str | None = None
+
+
+class _utc(FunctionElement):
+    """A timestamp as UTC wall-clock time: SQLite stores UTC already; PostgreSQL converts
+    from timestamptz, whatever the session's time zone."""
+
+    type = DateTime()
+    name = "utc"
+    inherit_cache = True
+
+
+@compiles(_utc)
+def _utc_default(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_utc, "postgresql")
+def _utc_postgresql(element, compiler, **kw):
+    return f"timezone('UTC', {compiler.process(element.clauses, **kw)})"
+
+
+def _conditions(f: ReportFilter) -> list:
+    """WHERE conditions on Response for the filter (small lookups resolve slugs and codes)."""
+    stage_ids = list(
+        db.session.scalars(
+            select(Stage.id)
+            .join(Pathway, Pathway.id == Stage.pathway_id)
+            .where(Pathway.slug == f.pathway)
+        )
+    )
+    where = [Response.status == "complete", Response.stage_id.in_(stage_ids)]
+    if f.date_from is not None:
+        where.append(Response.completed_at >= datetime.combine(f.date_from, time(), UTC))
+    if f.date_to is not None:
+        end = datetime.combine(f.date_to + timedelta(days=1), time(), UTC)
+        where.append(Response.completed_at < end)
+    if f.services:
+        ids = list(db.session.scalars(select(Service.id).where(Service.code.in_(f.services))))
+        where.append(or_(*(column.in_(ids) for column in SERVICE_COLUMNS)))
+    if f.role is not None:
+        where.append(Response.role == f.role)
+    return where
+
+
+class _Grouping:
+    """The joins, selected columns and GROUP BY expressions for a tuple of grouping keys."""
+
+    def __init__(self, by: tuple[str, ...]):
+        unknown = [k for k in by if k not in GROUPINGS]
+        if unknown:
+            raise ValueError(f"cannot group by {', '.join(unknown)}; choose from {GROUPINGS}")
+        self.by = tuple(dict.fromkeys(by))
+        self.columns: list = []
+        self.joins: list[tuple[Any, Any, bool]] = []  # (target, on, outer) joins from Response
+        self._services: dict[str, Any] = {}
+        profile_joined = False
+        for key in self.by:
+            if key == "stage":
+                self.joins.append((Stage, Stage.id == Response.stage_id, False))
+                self.columns += [
+                    Stage.slug.label("stage"),
+                    Stage.position.label("stage_position"),
+                    Stage.name.label("stage_name"),
+                ]
+            elif key in ("service", "sector"):
+                self.columns.append(
+                    getattr(self._service("service_id"), "code" if key == "service" else key).label(
+                        key
+                    )
+                )
+            elif key in ("from_service", "to_service"):
+                self.columns.append(self._service(f"{key}_id").code.label(key))
+            elif key in ("role", "channel"):
+                self.columns.append(getattr(Response, key).label(key))
+            elif key == "quarter":
+                month = cast(extract("month", _utc(Response.completed_at)), Integer)
+                self.columns += [
+                    cast(extract("year", _utc(Response.completed_at)), Integer).label("_year"),
+                    ((month + 2) // 3).label("_quarter"),
+                ]
+            else:
+                if not profile_joined:
+                    on = ResponseProfile.response_id == Response.id
+                    self.joins.append((ResponseProfile, on, True))  # none: "not_answered"
+                    profile_joined = True
+                column = getattr(ResponseProfile, key)
+                self.columns.append(func.coalesce(column, NOT_ANSWERED).label(key))
+
+    def _service(self, column: str):
+        if column not in self._services:
+            alias = aliased(Service, name=column.removesuffix("_id"))
+            self.joins.append((alias, alias.id == getattr(Response, column), True))
+            self._services[column] = alias
+        return self._services[column]
+
+    def apply(self, stmt: Select) -> Select:
+        for target, on, outer in self.joins:
+            stmt = stmt.join(target, on, isouter=outer)
+        return stmt.group_by(*self.columns)
+
+    def keys(self, row) -> dict[str, Any]:
+        """The grouping values of a result row, by name."""
+        out = {}
+        for column in self.columns:
+            name = column.name
+            if name == "_year":
+                continue
+            if name == "_quarter":
+                out["quarter"] = f"{row._year}-Q{row._quarter}"
+            else:
+                out[name] = getattr(row, name)
+        return out
+
+
+def _sorted(rows: list[dict], names: list[str]) -> list[dict]:
+    """Rows in group order, None last (SQLite and PostgreSQL order NULLs differently)."""
+    order = [n for n in ("stage_position", *names) if rows and n in rows[0]]
+    return sorted(
+        rows, key=lambda r: tuple((r[n] is None, "" if r[n] is None else r[n]) for n in order)
+    )
+
+
+def overview(f: ReportFilter) -> dict[str, Any]:
+    """{"responses", "journeys" (distinct), "services" (distinct services named, either end of
+    a move included), "stages" (distinct), "channels": {channel: n}, "roles": {role: n}}."""
+    where = _conditions(f)
+    responses, journeys, stages = db.session.execute(
+        select(
+            func.count(Response.id),
+            func.count(distinct(Response.journey_id)),
+            func.count(distinct(Response.stage_id)),
+        ).where(*where)
+    ).one()
+    named = union(
+        *(select(column.label("sid")).where(*where) for column in SERVICE_COLUMNS)
+    ).subquery()
+    services = db.session.scalar(select(func.count(named.c.sid)).where(named.c.sid.is_not(None)))
+    channels = db.session.execute(
+        select(Response.channel, func.count()).where(*where).group_by(Response.channel)
+    ).all()
+    roles = db.session.execute(
+        select(Response.role, func.count()).where(*where).group_by(Response.role)
+    ).all()
+    return {
+        "responses": responses,
+        "journeys": journeys,
+        "services": services,
+        "stages": stages,
+        "channels": dict(sorted(channels)),
+        "roles": dict(sorted(roles, key=lambda r: (r[0] is None, r[0] or ""))),
+    }
+
+
+def measure_stats(f: ReportFilter, by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows {**group keys, "measure", "n", "total", "total_sq"}: per group and measure, the
+    number of valid scores, their sum and their sum of squares. One GROUP BY."""
+    grouping = _Grouping(by)
+    score = ResponseScore.score
+    stmt = select(
+        *grouping.columns,
+        ResponseScore.measure,
+        func.count().label("n"),
+        func.sum(score).label("total"),
+        func.sum(score * score).label("total_sq"),
+    ).select_from(ResponseScore)
+    stmt = stmt.join(Response, Response.id == ResponseScore.response_id)
+    stmt = grouping.apply(stmt).where(*_conditions(f)).group_by(ResponseScore.measure)
+    rows = [
+        {
+            **grouping.keys(row),
+            "measure": row.measure,
+            "n": int(row.n),
+            "total": float(row.total),
+            "total_sq": float(row.total_sq),
+        }
+        for row in db.session.execute(stmt)
+    ]
+    return _sorted(rows, [*grouping.by, "measure"])
+
+
+def item_distribution(f: ReportFilter, by: tuple[str, ...] = ("stage",)) -> list[dict]:
+    """Rows {**group keys, "instrument_id", "item_id", "code", "n"}: how many answers gave each
+    option of each choice item ("dk" and the like included). About you is left out: its counts
+    are ``group_counts``."""
+    grouping = _Grouping(by)
+    stmt = select(
+        *grouping.columns,
+        Answer.instrument_id,
+        Answer.item_id,
+        Answer.code,
+        func.count().label("n"),
+    ).select_from(Answer)
+    stmt = stmt.join(Response, Response.id == Answer.response_id)
+    stmt = grouping.apply(stmt).where(
+        *_conditions(f), Answer.code.is_not(None), Answer.instrument_id != ABOUT_YOU
+    )
+    stmt = stmt.group_by(Answer.instrument_id, Answer.item_id, Answer.code)
+    rows = [
+        {
+            **grouping.keys(row),
+            "instrument_id": row.instrument_id,
+            "item_id": row.item_id,
+            "code": row.code,
+            "n": int(row.n),
+        }
+        for row in db.session.execute(stmt)
+    ]
+    return _sorted(rows, [*grouping.by, "instrument_id", "item_id", "code"])
+
+
+def comments(f: ReportFilter) -> list[dict[str, Any]]:
+    """Rows {"stage", "service", "instrument_id", "item_id", "text", "role"}: every free-text
+    answer as typed (not redacted), in pathway order, then as given. About you's postcode
+    district is not a comment and is left out."""
+    service = aliased(Service, name="service")
+    stmt = (
+        select(
+            Stage.slug.label("stage"),
+            service.code.label("service"),
+            Answer.instrument_id,
+            Answer.item_id,
+            Answer.text,
+            Response.role,
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Stage, Stage.id == Response.stage_id)
+        .outerjoin(service, service.id == Response.service_id)
+        .where(
+            *_conditions(f),
+            Answer.text.is_not(None),
+            Answer.code.is_(None),
+            Answer.instrument_id != ABOUT_YOU,
+        )
+        .order_by(Stage.position, Response.id, Answer.id)
+    )
+    return [dict(row._mapping) for row in db.session.execute(stmt)]
+
+
+def group_counts(f: ReportFilter, dimension: str) -> list[dict[str, Any]]:
+    """Rows {dimension: value, "n": responses, "journeys": distinct journeys} for one equality
+    dimension, "prefer_not_to_say" and "not_answered" included."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"{dimension!r} is not an equality dimension; choose from {DIMENSIONS}")
+    value = func.coalesce(getattr(ResponseProfile, dimension), NOT_ANSWERED).label(dimension)
+    stmt = (
+        select(value, func.count(Response.id), func.count(distinct(Response.journey_id)))
+        .select_from(Response)
+        .outerjoin(ResponseProfile, ResponseProfile.response_id == Response.id)
+        .where(*_conditions(f))
+        .group_by(value)
+    )
+    rows = [{dimension: v, "n": int(n), "journeys": int(j)} for v, n, j in db.session.execute(stmt)]
+    return sorted(rows, key=lambda r: r[dimension])

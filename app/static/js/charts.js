@@ -1,0 +1,12 @@
+// Draws the dashboard's Plotly figures from the JSON the page carries (no inline script:
+// the Content-Security-Policy forbids it). Without JavaScript the tables carry every figure.
+document.querySelectorAll("[data-figure]").forEach((box) => {
+  const source = document.getElementById(box.dataset.figure);
+  if (!source || typeof Plotly === "undefined") return;
+  const figure = JSON.parse(source.textContent);
+  Plotly.newPlot(box, figure.data, figure.layout, {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+  });
+});

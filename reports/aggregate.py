@@ -1,0 +1,319 @@
+"""Build the report, as plain JSON-ready data, from aggregated rows.
+
+Input rows come from SQL GROUP BYs (count, sum and sum of squares of respondent scores per
+group, see ``app/data/report_queries.py``); this module only does arithmetic on them. Every
+figure is a dict with its count, mean, interval, band and a ``suppressed`` flag; a suppressed
+figure carries no number at all, so no output format can show one by mistake.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from reports.disclosure import suppress_partition, suppress_table
+from reports.redact import redact
+from reports.stats import BANDING_METHOD, band, bottom_box, mean_ci, top_box
+
+AGREEMENT_VALUES = {"1": 0.0, "2": 100 / 3, "3": 200 / 3, "4": 100.0}  # 0-100, as scoring.py
+
+
+@dataclass
+class ReportInput:
+    """Everything the report needs, as plain data (built by app.data.reports)."""
+
+    meta: dict
+    stages: list[dict]  # {slug, name, position, kind}, in pathway order
+    services: dict[str, dict]  # code -> {name, sector}
+    measures: dict[str, str]  # measure id -> label
+    instruments: list[dict]  # {id, version, title, attribution, source, scoring}
+    overview: dict
+    rows: dict[str, list[dict]]  # breakdown name -> measure_stats rows
+    items: list[dict]  # item_distribution rows by stage
+    item_text: dict[tuple[str, str], str]  # (instrument, item) -> short text
+    comments: list[dict]
+    group_counts: dict[str, dict[str, int]]
+    threshold: int = 10
+    level: float = 0.95
+    sectors: dict[str, str] = field(default_factory=dict)  # sector id -> label
+
+
+def figure(n: int, total: float, total_sq: float, level: float, reference: float | None) -> dict:
+    estimate = mean_ci(n, total, total_sq, level)
+    return {
+        "n": n,
+        "mean": estimate.mean if estimate else None,
+        "low": estimate.low if estimate else None,
+        "high": estimate.high if estimate else None,
+        "band": band(estimate, reference),
+        "suppressed": False,
+    }
+
+
+def hide(cell: dict) -> dict:
+    """A suppressed figure keeps its labels and loses every number."""
+    return {
+        **{k: v for k, v in cell.items() if k not in NUMBERS},
+        **dict.fromkeys(NUMBERS),
+        "suppressed": True,
+    }
+
+
+NUMBERS = ("n", "mean", "low", "high", "band")
+
+
+def _by_measure(rows: Iterable[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        out[row["measure"]].append(row)
+    return out
+
+
+def pathway_figures(inp: ReportInput) -> dict[str, dict]:
+    """The whole pathway, per measure: the reference every group is banded against."""
+    out = {}
+    for row in inp.rows.get("pathway", []):
+        cell = figure(row["n"], row["total"], row["total_sq"], inp.level, None)
+        cell["band"] = None
+        out[row["measure"]] = cell if row["n"] >= inp.threshold else hide(cell)
+    return out
+
+
+def breakdown(inp: ReportInput, name: str, keys: tuple[str, ...], reference: dict) -> list[dict]:
+    """One partition of the pathway (by stage, service, role...): each group's figure per
+    measure, banded against the pathway, with primary and secondary suppression."""
+    cells = []
+    for measure, rows in _by_measure(inp.rows.get(name, [])).items():
+        ref = reference.get(measure, {}).get("mean")
+        made = {
+            tuple(r[k] for k in keys): {
+                **{k: r[k] for k in keys},
+                "measure": measure,
+                **figure(r["n"], r["total"], r["total_sq"], inp.level, ref),
+            }
+            for r in rows
+        }
+        hidden = suppress_partition({k: c["n"] for k, c in made.items()}, inp.threshold)
+        cells += [hide(c) if k in hidden else c for k, c in made.items()]
+    return cells
+
+
+def transitions(inp: ReportInput, reference: dict) -> list[dict]:
+    """Moved-from x moved-to: a two-way table with row and column totals implied."""
+    cells = []
+    for measure, rows in _by_measure(inp.rows.get("transition", [])).items():
+        ref = reference.get(measure, {}).get("mean")
+        made = {
+            (r["from_service"], r["to_service"]): {
+                "from_service": r["from_service"],
+                "to_service": r["to_service"],
+                "measure": measure,
+                **figure(r["n"], r["total"], r["total_sq"], inp.level, ref),
+            }
+            for r in rows
+            if r["from_service"] and r["to_service"]
+        }
+        hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold)
+        cells += [hide(c) if k in hidden else c for k, c in made.items()]
+    return cells
+
+
+def statements(inp: ReportInput) -> list[dict]:
+    """Each statement's answers by stage: distribution, top box, bottom box, mean score.
+    A statement at a stage answered by fewer than the threshold shows nothing."""
+    grouped: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for row in inp.items:
+        grouped[(row["stage"], row["instrument_id"], row["item_id"])][row["code"]] = row["n"]
+    out = []
+    for (stage, instrument, item), counts in grouped.items():
+        answered = sum(counts.values())
+        valued = {c: n for c, n in counts.items() if c in AGREEMENT_VALUES}
+        n_valued = sum(valued.values())
+        base = {
+            "stage": stage,
+            "instrument": instrument,
+            "item": item,
+            "text": inp.item_text.get((instrument, item), item),
+        }
+        if answered < inp.threshold or n_valued < inp.threshold:
+            out.append(
+                {
+                    **base,
+                    "suppressed": True,
+                    "n": None,
+                    "distribution": None,
+                    "top_box": None,
+                    "bottom_box": None,
+                    "mean": None,
+                }
+            )
+            continue
+        mean = sum(AGREEMENT_VALUES[c] * n for c, n in valued.items()) / n_valued
+        out.append(
+            {
+                **base,
+                "suppressed": False,
+                "n": answered,
+                "distribution": dict(sorted(counts.items())),
+                "top_box": _proportion(top_box(counts)),
+                "bottom_box": _proportion(bottom_box(counts)),
+                "mean": mean,
+            }
+        )
+    return out
+
+
+def _proportion(p) -> dict | None:
+    return None if p is None else {"k": p.k, "n": p.n, "p": p.p, "low": p.low, "high": p.high}
+
+
+def points(journey: list[dict], moves: list[dict], items: list[dict]) -> list[dict]:
+    """Candidates for strongest and weakest points: stages, transitions and statements with
+    a shown mean (statements' mean from their answer distribution)."""
+    found = [
+        {"kind": "stage", "what": c["stage_name"], "measure": c["measure"], **_nums(c)}
+        for c in journey
+        if not c["suppressed"]
+    ]
+    found += [
+        {
+            "kind": "transition",
+            "what": f"{c['from_name']} to {c['to_name']}",
+            "measure": c["measure"],
+            **_nums(c),
+        }
+        for c in moves
+        if not c["suppressed"]
+    ]
+    found += [
+        {
+            "kind": "statement",
+            "what": f"{s['text']} ({s['stage_name']})",
+            "measure": s["instrument"],
+            "n": s["n"],
+            "mean": s["mean"],
+            "low": None,
+            "high": None,
+            "band": None,
+        }
+        for s in items
+        if not s["suppressed"]
+    ]
+    # One entry per place: its whole-instrument measure, not each domain of it, and the
+    # lowest of its measures when it has several (a move asked on both CTM and I statements).
+    best: dict[tuple[str, str], dict] = {}
+    for point in found:
+        if ":" in point["measure"]:
+            continue
+        key = (point["kind"], point["what"])
+        if key not in best or point["mean"] < best[key]["mean"]:
+            best[key] = point
+    return sorted(best.values(), key=lambda p: p["mean"])
+
+
+def _nums(cell: Mapping) -> dict:
+    return {k: cell[k] for k in NUMBERS}
+
+
+def build_report(inp: ReportInput) -> dict:
+    stage_names = {s["slug"]: s["name"] for s in inp.stages}
+    service_names = {code: s["name"] for code, s in inp.services.items()}
+    reference = pathway_figures(inp)
+    journey = breakdown(inp, "stage", ("stage",), reference)
+    order = {s["slug"]: s["position"] for s in inp.stages}
+    journey.sort(key=lambda c: (order.get(c["stage"], 99), c["measure"]))
+    for cell in journey:
+        cell["stage_name"] = stage_names.get(cell["stage"], cell["stage"])
+    moves = transitions(inp, reference)
+    for cell in moves:
+        cell["from_name"] = service_names.get(cell["from_service"], cell["from_service"])
+        cell["to_name"] = service_names.get(cell["to_service"], cell["to_service"])
+    services = breakdown(inp, "service", ("service",), reference)
+    for cell in services:
+        cell["service_name"] = service_names.get(cell["service"], cell["service"])
+    items = statements(inp)
+    for s in items:
+        s["stage_name"] = stage_names.get(s["stage"], s["stage"])
+    ranked = points(journey, moves, items)
+    equality = {
+        dim: {
+            "groups": breakdown(inp, f"equality:{dim}", (dim,), reference),
+            "counts": _counts(inp.group_counts.get(dim, {}), inp.threshold),
+        }
+        for dim in sorted({k.split(":", 1)[1] for k in inp.rows if k.startswith("equality:")})
+    }
+    return {
+        "meta": {
+            **inp.meta,
+            "threshold": inp.threshold,
+            "level": inp.level,
+            "banding_method": BANDING_METHOD,
+            "instruments": inp.instruments,
+            "measures": inp.measures,
+        },
+        "overview": _overview(inp.overview, inp.threshold),
+        "pathway": reference,
+        "strongest": list(reversed(ranked[-3:])),
+        "weakest": ranked[:3],
+        "journey": journey,
+        "transitions": moves,
+        "services": services,
+        "sectors": breakdown(inp, "sector", ("sector",), reference),
+        "roles": breakdown(inp, "role", ("role",), reference),
+        "statements": items,
+        "equality": equality,
+        "trend": breakdown(inp, "quarter", ("quarter",), reference),
+        "stage_trend": _stage_trend(inp, reference),
+        "comments": _comments(inp),
+    }
+
+
+def _counts(counts: Mapping[str, int], threshold: int) -> dict[str, int | None]:
+    hidden = suppress_partition(dict(counts), threshold)
+    return {k: (None if k in hidden else n) for k, n in counts.items()}
+
+
+def _overview(overview: dict, threshold: int) -> dict:
+    channels = _counts(overview.get("channels", {}), threshold)
+    return {**overview, "channels": channels}
+
+
+def _stage_trend(inp: ReportInput, reference: dict) -> list[dict]:
+    cells = []
+    for measure, rows in _by_measure(inp.rows.get("stage_quarter", [])).items():
+        ref = reference.get(measure, {}).get("mean")
+        made = {
+            (r["stage"], r["quarter"]): {
+                "stage": r["stage"],
+                "quarter": r["quarter"],
+                "measure": measure,
+                **figure(r["n"], r["total"], r["total_sq"], inp.level, ref),
+            }
+            for r in rows
+        }
+        hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold)
+        cells += [hide(c) if k in hidden else c for k, c in made.items()]
+    return cells
+
+
+def _comments(inp: ReportInput) -> list[dict]:
+    """Redacted comments grouped by stage and service; a group with fewer comments than the
+    threshold is left out, so nobody in a small group can be recognised by what they wrote."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in inp.comments:
+        text = (row.get("text") or "").strip()
+        if text:
+            groups[(row["stage"], row.get("service") or "")].append(redact(text))
+    stage_names = {s["slug"]: s["name"] for s in inp.stages}
+    return [
+        {
+            "stage": stage,
+            "stage_name": stage_names.get(stage, stage),
+            "service": service,
+            "service_name": inp.services.get(service, {}).get("name", service),
+            "comments": texts,
+        }
+        for (stage, service), texts in sorted(groups.items())
+        if len(texts) >= inp.threshold
+    ]

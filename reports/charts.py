@@ -1,0 +1,196 @@
+"""Plotly figures of the report. The dashboard draws these figure objects in the browser and
+the PDF embeds the very same objects as SVG (exported with kaleido): a chart is never drawn
+twice. Suppressed figures are left out of the traces and named in the chart's note."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+BAND_COLOURS = {
+    "better": "#007f3b",
+    "about the same": "#425563",
+    "worse": "#d5281b",
+    None: "#768692",
+}
+FONT = {"family": "Arial, DejaVu Sans, sans-serif", "size": 13, "color": "#212b32"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        font=FONT,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    fig.update_xaxes(automargin=True, gridcolor="#d8dde0")
+    fig.update_yaxes(automargin=True, gridcolor="#d8dde0")
+    return fig
+
+
+def _errors(cells: list[dict]) -> dict:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [c["high"] - c["mean"] if c["high"] is not None else 0 for c in cells],
+        "arrayminus": [c["mean"] - c["low"] if c["low"] is not None else 0 for c in cells],
+        "color": "#425563",
+    }
+
+
+def journey(report: dict) -> go.Figure:
+    """Score at each stage, in pathway order, one line per measure: where experience drops."""
+    fig = go.Figure()
+    labels = report["meta"]["measures"]
+    for measure in main_measures(report["journey"]):
+        cells = [c for c in report["journey"] if c["measure"] == measure and not c["suppressed"]]
+        if not cells:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[c["stage_name"] for c in cells],
+                y=[c["mean"] for c in cells],
+                error_y=_errors(cells),
+                mode="lines+markers",
+                name=labels.get(measure, measure),
+            )
+        )
+    order = list(dict.fromkeys(c["stage_name"] for c in report["journey"]))  # pathway order
+    fig.update_xaxes(categoryorder="array", categoryarray=order)
+    fig.update_yaxes(range=[0, 100], title="Score (0-100)")
+    return _layout(fig, "Experience at each stage of the journey")
+
+
+def bars(cells: list[dict], label_key: str, title: str) -> go.Figure:
+    """Horizontal bars with 95% intervals, coloured by band against the whole pathway."""
+    shown = sorted((c for c in cells if not c["suppressed"]), key=lambda c: c["mean"])
+    fig = go.Figure(
+        go.Bar(
+            x=[c["mean"] for c in shown],
+            y=[c[label_key] for c in shown],
+            orientation="h",
+            marker_color=[BAND_COLOURS[c["band"]] for c in shown],
+            error_x=_errors(shown),
+            text=[c["band"] or "" for c in shown],
+            textposition="inside",
+            insidetextanchor="start",
+        )
+    )
+    fig.update_xaxes(range=[0, 100], title="Score (0-100)")
+    return _layout(fig, title, height=max(240, 40 * len(shown) + 120))
+
+
+def transitions(report: dict, measure: str) -> go.Figure:
+    """Moved from (rows) x moved to (columns) as coloured squares with their scores.
+    Squares, not a heatmap: Plotly exports heatmaps as pictures, and the PDF keeps every chart
+    as vector shapes. Suppressed moves say so; they are not blank and never zero."""
+    cells = [c for c in report["transitions"] if c["measure"] == measure]
+    rows = sorted({c["from_name"] for c in cells})
+    cols = sorted({c["to_name"] for c in cells})
+    shown = [c for c in cells if not c["suppressed"]]
+    hidden = [c for c in cells if c["suppressed"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[c["to_name"] for c in shown],
+            y=[c["from_name"] for c in shown],
+            mode="markers+text",
+            marker={
+                "symbol": "square",
+                "size": 44,
+                "color": [c["mean"] for c in shown],
+                "colorscale": "RdYlGn",
+                "cmin": 0,
+                "cmax": 100,
+                "colorbar": {"title": "Score"},
+            },
+            text=[f"{c['mean']:.0f}" for c in shown],
+            hovertext=[
+                f"{c['from_name']} to {c['to_name']}: {c['mean']:.1f}, n={c['n']}" for c in shown
+            ],
+            hoverinfo="text",
+            name="Score",
+            showlegend=False,
+        )
+    )
+    if hidden:
+        fig.add_trace(
+            go.Scatter(
+                x=[c["to_name"] for c in hidden],
+                y=[c["from_name"] for c in hidden],
+                mode="markers+text",
+                marker={"symbol": "square-open", "size": 44, "color": "#768692"},
+                text=["n<" + str(report["meta"]["threshold"]) for _ in hidden],
+                textfont={"size": 9},
+                name="Suppressed: too few responses",
+            )
+        )
+    fig.update_xaxes(title="Moved to", categoryorder="array", categoryarray=cols)
+    fig.update_yaxes(title="Moved from", categoryorder="array", categoryarray=rows)
+    label = report["meta"]["measures"].get(measure, measure)
+    return _layout(fig, f"Moves between services: {label}", height=max(320, 60 * len(rows) + 160))
+
+
+def trend(report: dict) -> go.Figure:
+    fig = go.Figure()
+    labels = report["meta"]["measures"]
+    for measure in main_measures(report["trend"]):
+        cells = sorted(
+            (c for c in report["trend"] if c["measure"] == measure and not c["suppressed"]),
+            key=lambda c: c["quarter"],
+        )
+        if cells:
+            fig.add_trace(
+                go.Scatter(
+                    x=[c["quarter"] for c in cells],
+                    y=[c["mean"] for c in cells],
+                    error_y=_errors(cells),
+                    mode="lines+markers",
+                    name=labels.get(measure, measure),
+                )
+            )
+    fig.update_yaxes(range=[0, 100], title="Score (0-100)")
+    return _layout(fig, "Trend by quarter, whole pathway")
+
+
+def main_measures(cells: list[dict]) -> list[str]:
+    """Whole-instrument measures with something to show (domains go in the tables)."""
+    return sorted({c["measure"] for c in cells if ":" not in c["measure"] and not c["suppressed"]})
+
+
+def headline_measure(report: dict) -> str | None:
+    """The whole-instrument measure most people in the report have a score on."""
+    shown = {
+        m: c["n"] for m, c in report["pathway"].items() if ":" not in m and not c["suppressed"]
+    }
+    return max(shown, key=shown.get) if shown else None
+
+
+def figures(report: dict, compact: bool = False) -> dict[str, go.Figure]:
+    """Every chart of the report by a stable name; the dashboard and the PDF both use this.
+    ``compact`` (the PDF) draws equality charts for the headline measure only."""
+    labels = report["meta"]["measures"]
+    headline = headline_measure(report)
+    out = {"journey": journey(report)}
+    for measure in main_measures(report["transitions"]):
+        out[f"transitions:{measure}"] = transitions(report, measure)
+    for measure in main_measures(report["services"]):
+        cells = [c for c in report["services"] if c["measure"] == measure]
+        out[f"services:{measure}"] = bars(
+            cells, "service_name", f"Services: {labels.get(measure, measure)}"
+        )
+    for dimension, data in report["equality"].items():
+        for measure in main_measures(data["groups"]):
+            if compact and measure != headline:
+                continue
+            cells = [c for c in data["groups"] if c["measure"] == measure]
+            out[f"equality:{dimension}:{measure}"] = bars(
+                cells,
+                dimension,
+                f"{dimension.replace('_', ' ').capitalize()}: {labels.get(measure, measure)}",
+            )
+    if report["trend"]:
+        out["trend"] = trend(report)
+    return out

@@ -1,0 +1,399 @@
+"""Report queries on a small hand-built data set: every count and sum can be checked by hand,
+and every grouping matches the same computation done directly in Python over the rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from itertools import combinations
+
+import pytest
+from sqlalchemy import select, text
+
+from app.data.report_queries import (
+    GROUPINGS,
+    ReportFilter,
+    comments,
+    group_counts,
+    item_distribution,
+    measure_stats,
+    overview,
+)
+from app.data.scores import DIMENSIONS, NOT_ANSWERED, PREFER_NOT_TO_SAY
+from app.extensions import db
+from app.models import (
+    Answer,
+    Journey,
+    Pathway,
+    Response,
+    ResponseProfile,
+    ResponseScore,
+    Service,
+    Stage,
+    Survey,
+)
+
+PATHWAY = "leaving-hospital"
+H1 = ReportFilter(PATHWAY, date(2026, 1, 1), date(2026, 6, 30))  # first half of 2026
+ASIAN = {"ethnic_broad": "Asian or Asian British", "ethnic_group": "asian_indian"}
+PEOPLE = {  # journey -> profile (values not given are "not_answered")
+    "J1": {**ASIAN, "sex": "female", "age_band": "75_84", "disability": "disabled"},
+    "J2": dict.fromkeys(DIMENSIONS, PREFER_NOT_TO_SAY),
+    "J3": {"ethnic_broad": "White", "ethnic_group": "white_british", "sex": "male"},
+    "J4": None,  # no profile row at all (as before a rebuild): counts as "not_answered"
+}
+# name, stage, service, to_service (a move), role, channel, completed (UTC), journey,
+# scores, answers (instrument, item, code, text), status
+RESPONSES = [
+    ("R1", "in-hospital", "county-wards", None, "patient", "web", (2026, 1, 10, 9), "J1",
+     {"i-statements": 100.0, "i-statements:communication": 100.0},
+     [("i-statements", "is_kept_informed", "4", None),
+      ("i-statements", "went_well", None, "Kind staff on ward 3."),
+      ("about-you", "ethnic_group", "asian_indian", None),
+      ("about-you", "postcode_district", None, "RV1")], "complete"),
+    ("R2", "in-hospital", "county-wards", None, "carer", "paper", (2026, 2, 20, 12), "J2",
+     {"i-statements": 50.0, "i-statements:communication": 25.0},
+     [("i-statements", "is_kept_informed", "2", None),
+      ("i-statements-carer", "could_be_better", None, "Nobody rang me back.")], "complete"),
+    ("R3", "in-hospital", "hillford-community-hospital", None, "patient", "web",
+     (2026, 4, 2, 8), "J3", {"i-statements": 0.0},
+     [("i-statements", "is_kept_informed", "dk", None)], "complete"),
+    ("R4", "leaving-hospital", "county-wards", "oakview-care-home", "patient", "web",
+     (2026, 3, 31, 23, 30), "J1", {"ctm-15": 60.0, "i-statements": 80.0},
+     [("ctm-15", "ctm01", "3", None), ("i-statements", "is_kept_informed", "4", None)],
+     "complete"),
+    ("R5", "leaving-hospital", "county-wards", "home", "helped", "web", (2026, 5, 15, 14), "J3",
+     {"ctm-15": 90.0}, [("ctm-15", "ctm01", "4", None),
+                        ("ctm-15", "went_well", None, "Home by teatime.")], "complete"),
+    ("R6", "in-hospital", "county-wards", None, "patient", "web", None, "J3",
+     {}, [("i-statements", "is_kept_informed", "1", None)], "in_progress"),
+    ("R7", "other-stage", "county-wards", None, "patient", "web", (2026, 3, 1, 10), "J2",
+     {"i-statements": 10.0}, [("i-statements", "is_kept_informed", "1", None)], "complete"),
+    ("R8", "in-hospital", "county-wards", None, "patient", "web", (2025, 12, 31, 23, 59), "J4",
+     {"i-statements": 70.0}, [("i-statements", "is_kept_informed", "3", None)], "complete"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def data(demo_area):
+    """The rows above in the database, and as plain dicts (with their group values)."""
+    other = Pathway(slug="other-pathway", name="Another pathway")
+    other_stage = Stage(pathway=other, position=1, slug="other-stage", name="Other", kind="episode")
+    db.session.add_all([other, Survey(slug="other", title="Other", stage=other_stage)])
+    db.session.flush()
+    stages = {s.slug: s for s in db.session.scalars(select(Stage)) if s.pathway_id != other.id}
+    stages["other-stage"] = other_stage
+    services = {s.code: s for s in db.session.scalars(select(Service))}
+    surveys = {s.stage_id: s for s in db.session.scalars(select(Survey))}
+    journeys = {j: Journey(code=f"TEST{j}") for j in PEOPLE}
+    plain = []
+    for (
+        name,
+        stage,
+        service,
+        to,
+        role,
+        channel,
+        when,
+        journey,
+        scores,
+        answers,
+        status,
+    ) in RESPONSES:
+        st, sv = stages[stage], services[service]
+        completed = datetime(*when, tzinfo=UTC) if when else None
+        response = Response(
+            token=name,
+            survey_id=surveys[st.id].id,
+            stage_id=st.id,
+            service_id=sv.id,
+            from_service_id=sv.id if to else None,
+            to_service_id=services[to].id if to else None,
+            journey=journeys[journey],
+            role=role,
+            channel=channel,
+            status=status,
+            completed_at=completed,
+            pages_done=[],
+            answers=[
+                Answer(instrument_id=i, item_id=it, code=c, text=t) for i, it, c, t in answers
+            ],
+        )
+        db.session.add(response)
+        db.session.flush()
+        db.session.add_all(
+            ResponseScore(response_id=response.id, measure=m, score=v, answered=1, asked=1)
+            for m, v in scores.items()
+        )
+        person = PEOPLE[journey]
+        profile = {d: (person or {}).get(d, NOT_ANSWERED) for d in DIMENSIONS}
+        if person is not None:
+            db.session.add(ResponseProfile(response_id=response.id, **profile))
+        q = (completed.month - 1) // 3 + 1 if completed else None
+        plain.append(
+            {
+                "name": name,
+                "pathway": "other-pathway" if stage == "other-stage" else PATHWAY,
+                "stage": stage,
+                "stage_position": st.position,
+                "stage_name": st.name,
+                "service": service,
+                "from_service": service if to else None,
+                "to_service": to,
+                "sector": sv.sector,
+                "role": role,
+                "channel": channel,
+                "completed": completed,
+                "quarter": f"{completed.year}-Q{q}" if completed else None,
+                "journey": journey,
+                "status": status,
+                "scores": scores,
+                "answers": answers,
+                **profile,
+            }
+        )
+    db.session.commit()
+    return plain
+
+
+def in_filter(r: dict, f: ReportFilter) -> bool:
+    """The filter, applied in Python."""
+    day = r["completed"].date() if r["completed"] else None
+    return (
+        r["status"] == "complete"
+        and r["pathway"] == f.pathway
+        and (f.date_from is None or day >= f.date_from)
+        and (f.date_to is None or day <= f.date_to)
+        and (
+            not f.services
+            or bool({r["service"], r["from_service"], r["to_service"]} & set(f.services))
+        )
+        and (f.role is None or r["role"] == f.role)
+    )
+
+
+def expected_stats(rows: list[dict], f: ReportFilter, by: tuple[str, ...]) -> list[dict]:
+    """measure_stats computed directly in Python over the same rows."""
+    names = [
+        n for k in by for n in (("stage", "stage_position", "stage_name") if k == "stage" else (k,))
+    ]
+    groups: dict[tuple, list[float]] = defaultdict(list)
+    for r in rows:
+        if in_filter(r, f):
+            for measure, value in r["scores"].items():
+                groups[(*(r[n] for n in names), measure)].append(value)
+    out = [
+        {
+            **dict(zip(names, key[:-1], strict=True)),
+            "measure": key[-1],
+            "n": len(values),
+            "total": sum(values),
+            "total_sq": sum(v * v for v in values),
+        }
+        for key, values in groups.items()
+    ]
+    return canonical(out)
+
+
+def canonical(rows: list[dict]) -> list[dict]:
+    def key(row):
+        return tuple(sorted((k, (v is None, "" if v is None else str(v))) for k, v in row.items()))
+
+    return sorted(
+        ({k: pytest.approx(v) if isinstance(v, float) else v for k, v in r.items()} for r in rows),
+        key=key,
+    )
+
+
+def by_key(rows: list[dict], *names: str) -> dict:
+    """Rows by the values of ``names`` (one name: the value itself)."""
+    return {(r[names[0]] if len(names) == 1 else tuple(r[n] for n in names)): r for r in rows}
+
+
+def test_overview_counts_complete_responses_in_the_pathway_and_period(data):
+    assert overview(H1) == {
+        "responses": 5,  # R1-R5: R6 is unfinished, R7 another pathway, R8 in 2025
+        "journeys": 3,
+        "services": 4,  # county-wards, hillford, oakview-care-home, home
+        "stages": 2,
+        "channels": {"paper": 1, "web": 4},
+        "roles": {"carer": 1, "helped": 1, "patient": 3},
+    }
+    everything = overview(ReportFilter(PATHWAY))
+    assert everything["responses"] == 6 and everything["journeys"] == 4
+
+
+def test_stage_by_service_means_by_hand(data):
+    rows = measure_stats(H1, by=("stage", "service"))
+    got = by_key(rows, "stage", "service", "measure")
+    ward = got["in-hospital", "county-wards", "i-statements"]
+    assert ward == {
+        "stage": "in-hospital",
+        "stage_position": 2,
+        "stage_name": "In hospital",
+        "service": "county-wards",
+        "measure": "i-statements",
+        "n": 2,
+        "total": 150.0,  # R1 100 + R2 50
+        "total_sq": 12500.0,  # 100^2 + 50^2
+    }
+    assert got["in-hospital", "hillford-community-hospital", "i-statements"]["n"] == 1
+    leaving = got["leaving-hospital", "county-wards", "ctm-15"]
+    assert (leaving["n"], leaving["total"], leaving["total_sq"]) == (2, 150.0, 11700.0)
+    assert len(rows) == 5
+    assert [r["stage_position"] for r in rows] == sorted(r["stage_position"] for r in rows)
+
+
+def test_whole_pathway_and_moves(data):
+    whole = by_key(measure_stats(H1), "measure")
+    assert whole["i-statements"]["n"] == 4  # R1, R2, R3, R4
+    assert whole["i-statements"]["total"] == 230.0
+    moves = measure_stats(H1, by=("from_service", "to_service"))
+    care_home = by_key(moves, "from_service", "to_service", "measure")
+    assert care_home["county-wards", "oakview-care-home", "ctm-15"]["total"] == 60.0
+    assert care_home[None, None, "i-statements"]["n"] == 3  # the episodes R1-R3
+    assert moves[-1]["from_service"] is None  # no move sorts last
+
+
+def test_quarters_are_utc_calendar_quarters(data):
+    rows = by_key(measure_stats(H1, by=("quarter",)), "quarter", "measure")
+    # R4 was completed at 23:30 UTC on 31 March: the first quarter, whatever the time zone.
+    assert rows["2026-Q1", "ctm-15"]["n"] == 1
+    assert rows["2026-Q1", "i-statements"]["n"] == 3
+    assert rows["2026-Q2", "ctm-15"]["total"] == 90.0
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET TIME ZONE 'Europe/Berlin'"))  # 01:30 on 1 April there
+        again = by_key(measure_stats(H1, by=("quarter",)), "quarter", "measure")
+        assert again["2026-Q1", "ctm-15"]["n"] == 1
+
+
+def test_period_ends_are_inclusive_days(data):
+    march = ReportFilter(PATHWAY, date(2026, 3, 31), date(2026, 3, 31))
+    assert overview(march)["responses"] == 1  # R4 at 23:30
+    new_year = ReportFilter(PATHWAY, date(2025, 12, 31), date(2026, 1, 10))
+    assert overview(new_year)["responses"] == 2  # R8 at 23:59 and R1
+
+
+def test_service_filter_takes_either_end_of_a_move(data):
+    care_home = ReportFilter(PATHWAY, services=("oakview-care-home",))
+    assert overview(care_home)["responses"] == 1  # R4, a move to the care home
+    wards = ReportFilter(PATHWAY, date(2026, 1, 1), date(2026, 6, 30), services=("county-wards",))
+    assert overview(wards)["responses"] == 4  # R1, R2, R4, R5
+    two = ReportFilter(PATHWAY, services=("home", "hillford-community-hospital"))
+    assert overview(two)["responses"] == 2  # R3, R5
+
+
+def test_role_filter(data):
+    carers = ReportFilter(PATHWAY, role="carer")
+    assert overview(carers)["responses"] == 1
+    (row, *_) = measure_stats(carers, by=("role",))
+    assert (row["role"], row["measure"], row["n"], row["total"]) == (
+        "carer",
+        "i-statements",
+        1,
+        50.0,
+    )
+
+
+def test_equality_breakdowns_count_prefer_not_to_say_and_not_answered(data):
+    rows = by_key(
+        measure_stats(ReportFilter(PATHWAY), by=("ethnic_broad",)), "ethnic_broad", "measure"
+    )
+    assert rows["Asian or Asian British", "i-statements"]["total"] == 180.0  # R1 100 + R4 80
+    assert rows[PREFER_NOT_TO_SAY, "i-statements"]["total"] == 50.0  # R2
+    assert rows[NOT_ANSWERED, "i-statements"]["total"] == 70.0  # R8, no profile row
+    assert group_counts(ReportFilter(PATHWAY), "ethnic_broad") == [
+        {"ethnic_broad": "Asian or Asian British", "n": 2, "journeys": 1},
+        {"ethnic_broad": "White", "n": 2, "journeys": 1},
+        {"ethnic_broad": NOT_ANSWERED, "n": 1, "journeys": 1},
+        {"ethnic_broad": PREFER_NOT_TO_SAY, "n": 1, "journeys": 1},
+    ]
+    sexes = group_counts(H1, "sex")
+    assert {r["sex"]: r["n"] for r in sexes} == {"female": 2, "male": 2, PREFER_NOT_TO_SAY: 1}
+
+
+@pytest.mark.parametrize(
+    "by",
+    [
+        (),
+        ("stage",),
+        ("stage", "service"),
+        ("sector", "channel"),
+        ("quarter", "role"),
+        ("stage", "ethnic_broad", "sex"),
+        ("disability", "carer", "age_band", "ethnic_group"),
+        tuple(GROUPINGS),
+    ],
+)
+@pytest.mark.parametrize(
+    "f",
+    [
+        H1,
+        ReportFilter(PATHWAY),
+        ReportFilter(PATHWAY, date(2026, 2, 1), None, ("county-wards",)),
+        ReportFilter(PATHWAY, None, date(2026, 3, 31), role="patient"),
+        ReportFilter("other-pathway"),
+        ReportFilter("no-such-pathway"),
+    ],
+)
+def test_measure_stats_match_python_over_the_same_rows(data, by, f):
+    assert canonical(measure_stats(f, by=by)) == expected_stats(data, f, by)
+
+
+def test_every_pair_of_groupings_matches_python(data):
+    f = ReportFilter(PATHWAY)
+    for by in combinations(GROUPINGS, 2):
+        assert canonical(measure_stats(f, by=by)) == expected_stats(data, f, by), by
+
+
+def test_item_distribution(data):
+    rows = item_distribution(H1)
+    got = {(r["stage"], r["instrument_id"], r["item_id"], r["code"]): r["n"] for r in rows}
+    assert got == {
+        ("in-hospital", "i-statements", "is_kept_informed", "4"): 1,
+        ("in-hospital", "i-statements", "is_kept_informed", "2"): 1,
+        ("in-hospital", "i-statements", "is_kept_informed", "dk"): 1,
+        ("leaving-hospital", "ctm-15", "ctm01", "3"): 1,
+        ("leaving-hospital", "ctm-15", "ctm01", "4"): 1,
+        ("leaving-hospital", "i-statements", "is_kept_informed", "4"): 1,
+    }  # About you is not an item distribution; free text has no code
+    whole = item_distribution(ReportFilter(PATHWAY), by=())
+    assert {(r["item_id"], r["code"]): r["n"] for r in whole}[("is_kept_informed", "4")] == 2
+    assert set(whole[0]) == {"instrument_id", "item_id", "code", "n"}
+
+
+def test_comments_are_free_text_answers_as_typed(data):
+    assert comments(H1) == [
+        {
+            "stage": "in-hospital",
+            "service": "county-wards",
+            "instrument_id": "i-statements",
+            "item_id": "went_well",
+            "text": "Kind staff on ward 3.",
+            "role": "patient",
+        },
+        {
+            "stage": "in-hospital",
+            "service": "county-wards",
+            "instrument_id": "i-statements-carer",
+            "item_id": "could_be_better",
+            "text": "Nobody rang me back.",
+            "role": "carer",
+        },
+        {
+            "stage": "leaving-hospital",
+            "service": "county-wards",
+            "instrument_id": "ctm-15",
+            "item_id": "went_well",
+            "text": "Home by teatime.",
+            "role": "helped",
+        },
+    ]  # the postcode district (About you) is not a comment
+    assert comments(ReportFilter(PATHWAY, role="helped"))[0]["text"] == "Home by teatime."
+
+
+def test_unknown_groupings_are_refused(data):
+    with pytest.raises(ValueError, match="cannot group by postcode"):
+        measure_stats(H1, by=("postcode",))
+    with pytest.raises(ValueError, match="not an equality dimension"):
+        group_counts(H1, "role")

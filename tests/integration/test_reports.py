@@ -1,0 +1,211 @@
+"""The report built from demo data: it finds the planted patterns, invents none, never shows a
+figure about fewer than the threshold, and its downloads carry the same figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+
+from app.data.audit import events_for
+from app.data.instruments import registry
+from app.data.report_queries import ReportFilter
+from app.data.reports import build
+from app.demo import generator
+
+THRESHOLD = 10
+NUMBERS = ("n", "mean", "low", "high", "band")
+
+
+def cells(report: dict):
+    """Every figure cell of the report, wherever it sits."""
+    for key in ("journey", "transitions", "services", "sectors", "roles", "trend", "stage_trend"):
+        yield from report[key]
+    for data in report["equality"].values():
+        yield from data["groups"]
+
+
+@pytest.fixture
+def demo_report(demo_area):
+    generator.generate(2500, seed=7, instruments=registry())
+    return build(ReportFilter("leaving-hospital"), THRESHOLD)
+
+
+def test_the_planted_worse_transition_is_among_the_weakest_points(demo_report):
+    weakest = [(p["kind"], p["what"]) for p in demo_report["weakest"]]
+    assert ("transition", "County Hospital wards to Oakview Care Home") in weakest
+    planted = [
+        c
+        for c in demo_report["transitions"]
+        if (c["from_service"], c["to_service"]) == generator.PLANTED_TRANSITION
+        and ":" not in c["measure"]
+        and not c["suppressed"]
+    ]
+    assert planted and all(c["band"] == "worse" for c in planted)
+
+
+def test_the_planted_equality_group_is_flagged_worse(demo_report):
+    groups = demo_report["equality"]["ethnic_broad"]["groups"]
+    asian = [
+        c
+        for c in groups
+        if c["ethnic_broad"] == generator.PLANTED_GROUP and ":" not in c["measure"]
+    ]
+    assert asian and any(c["band"] == "worse" for c in asian)
+    others = [c for c in groups if c["ethnic_broad"] != generator.PLANTED_GROUP]
+    assert not any(c["band"] == "worse" for c in others if c["ethnic_broad"] == "White")
+
+
+def test_no_planted_difference_gives_no_more_worse_bands_than_chance(demo_area, monkeypatch):
+    for name in generator.SHIFT:
+        monkeypatch.setitem(generator.SHIFT, name, 0.0)
+    generator.generate(2500, seed=11, instruments=registry())
+    report = build(ReportFilter("leaving-hospital"), THRESHOLD)
+    banded = [c for c in cells(report) if c["band"] in ("better", "worse", "about the same")]
+    worse = [c for c in banded if c["band"] == "worse"]
+    assert len(banded) > 100
+    # A 95% interval wholly below the pathway's mean by chance: about 2.5% of groups; allow
+    # up to 8% before calling it a pattern (groups overlap, so they are not independent).
+    assert len(worse) <= 0.08 * len(banded), [
+        (c.get("stage") or c.get("service") or c.get("from_service"), c["measure"]) for c in worse
+    ]
+    transition = [
+        c
+        for c in report["transitions"]
+        if (c["from_service"], c["to_service"]) == generator.PLANTED_TRANSITION
+    ]
+    assert not any(c["band"] == "worse" for c in transition if ":" not in c["measure"])
+
+
+def test_no_figure_about_fewer_than_the_threshold_is_shown(demo_report):
+    shown = [c for c in cells(demo_report) if not c["suppressed"]]
+    hidden = [c for c in cells(demo_report) if c["suppressed"]]
+    assert shown and hidden, "the demo data should need some suppression"
+    assert all(c["n"] >= THRESHOLD for c in shown)
+    assert all(all(c[k] is None for k in NUMBERS) for c in hidden)
+    for statement in demo_report["statements"]:
+        assert statement["suppressed"] or statement["n"] >= THRESHOLD
+    for group in demo_report["comments"]:
+        assert len(group["comments"]) >= THRESHOLD
+
+
+def test_commissioner_sees_the_dashboard_with_tables_for_every_chart(staff_client, demo_area):
+    generator.generate(600, seed=5, instruments=registry())
+    client = staff_client("commissioner")
+    page = client.get("/reports/?pathway=leaving-hospital")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.text, "html.parser")
+    charts = soup.select("[data-figure]")
+    assert charts, "no charts"
+    for chart in charts:
+        assert chart.get("role") == "img" and "table below" in chart["aria-label"]
+        assert soup.find(id=chart["data-figure"]), "chart data missing"
+    captions = [c.text for c in soup.select("table caption")]
+    assert "Score at each stage" in captions and "Score by service" in captions
+
+
+def test_bad_filters_are_explained(staff_client, demo_area):
+    client = staff_client("commissioner")
+    page = client.get("/reports/?pathway=leaving-hospital&date_from=2026-05-01&date_to=2026-01-01")
+    assert page.status_code == 400
+    assert "The end date must be the same as or after the start date" in page.text
+    unknown = client.get("/reports/?pathway=nowhere")
+    assert unknown.status_code == 400 and "Choose one of the options" in unknown.text
+
+
+@pytest.mark.parametrize("kind", ["json", "csv", "xlsx"])
+def test_downloads_carry_the_report_figures_and_are_audited(staff_client, demo_area, kind):
+    generator.generate(600, seed=5, instruments=registry())
+    client = staff_client("commissioner")
+    response = client.get(f"/reports/report.{kind}?pathway=leaving-hospital")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    report = build(ReportFilter("leaving-hospital"), THRESHOLD)
+    stage = next(c for c in report["journey"] if not c["suppressed"])
+    if kind == "json":
+        data = json.loads(response.data)
+        assert data["journey"] == report["journey"]
+    elif kind == "csv":
+        rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+        match = [
+            r
+            for r in rows
+            if r["table"] == "stages"
+            and r["stage"] == stage["stage"]
+            and r["measure"] == stage["measure"]
+        ]
+        assert float(match[0]["mean"]) == pytest.approx(stage["mean"])
+        assert all(r["n"] == "" for r in rows if r["suppressed"] == "True")
+    else:
+        sheet = load_workbook(io.BytesIO(response.data))["stages"]
+        header = [c.value for c in sheet[1]]
+        values = [
+            dict(zip(header, (c.value for c in row), strict=True))
+            for row in sheet.iter_rows(min_row=2)
+        ]
+        assert any(v["stage"] == stage["stage"] and v["n"] == stage["n"] for v in values)
+    (event,) = events_for("report.download")
+    assert event.target == f"{kind} leaving-hospital"
+
+
+def test_the_pdf_has_its_sections_vector_charts_and_the_json_figures(staff_client, demo_area):
+    from pypdf import PdfReader
+
+    generator.generate(600, seed=5, instruments=registry())
+    client = staff_client("commissioner")
+    response = client.get("/reports/report.pdf?pathway=leaving-hospital")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    for section in (
+        "Contents",
+        "Headline",
+        "Along the journey",
+        "Moves between services",
+        "Statements",
+        "Equality",
+        "Trend",
+        "What people said",
+        "Method",
+    ):
+        assert section in text
+    assert "Page 2 of" in text
+    # Tagged for accessibility, with the document's language.
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+    # Charts are SVG drawn as vector paths, not pictures: no raster image in the file.
+    images = [img for page in reader.pages for img in page.images]
+    assert not images
+    report = build(ReportFilter("leaving-hospital"), THRESHOLD)
+    for cell in report["journey"]:
+        if not cell["suppressed"] and ":" not in cell["measure"]:
+            assert f"{cell['mean']:.1f}" in text
+
+
+def test_the_command_line_writes_the_same_report(app, demo_area, tmp_path):
+    generator.generate(600, seed=5, instruments=registry())
+    out = tmp_path / "report.json"
+    result = app.test_cli_runner().invoke(
+        args=["report", "--pathway", "leaving-hospital", "--format", "json", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = json.loads(out.read_text())
+    assert written["journey"] == build(ReportFilter("leaving-hospital"), THRESHOLD)["journey"]
+    bad = app.test_cli_runner().invoke(
+        args=[
+            "report",
+            "--pathway",
+            "leaving-hospital",
+            "--from",
+            "2026-05-01",
+            "--to",
+            "2026-01-01",
+            "--output",
+            str(out),
+        ]
+    )
+    assert bad.exit_code != 0 and "--to must be the same as or after --from" in bad.output

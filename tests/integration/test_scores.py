@@ -1,0 +1,232 @@
+"""Scores and equality profiles are stored when a response is completed, and can be rebuilt."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.data import scores as scores_data
+from app.data.instruments import registry
+from app.data.scores import (
+    DIMENSIONS,
+    NOT_ANSWERED,
+    PREFER_NOT_TO_SAY,
+    carer,
+    disability,
+    rebuild_scores,
+)
+from app.demo import generator
+from app.extensions import db
+from app.models import Response, ResponseProfile, ResponseScore, Service
+from surveys import load_instruments
+from tests.integration.walker import Walker
+
+REG = load_instruments()
+TRANSITIONS = REG["i-statements"].select(["transitions"])  # all asked of a patient at a move
+ABOUT = {  # About you answers, by field name
+    "age_band": "75_84",
+    "sex": "female",
+    "gender_identity_same": "yes",
+    "sexual_orientation": "straight",
+    "religion": "muslim",
+    "ethnic_group": "asian_pakistani",
+    "long_term_condition": "yes",
+    "activity_limited": "yes_a_little",
+    "unpaid_carer": "no",
+}
+
+
+def score(values: list[int]) -> float:
+    """The 0-100 score by hand: (mean of the 1-4 answers - 1) / 3 x 100."""
+    return (sum(values) / len(values) - 1) / 3 * 100
+
+
+def stored_scores() -> dict[tuple[int, str], tuple[float, int, int]]:
+    rows = db.session.execute(
+        select(
+            ResponseScore.response_id,
+            ResponseScore.measure,
+            ResponseScore.score,
+            ResponseScore.answered,
+            ResponseScore.asked,
+        )
+    )
+    return {(rid, m): (s, answered, asked) for rid, m, s, answered, asked in rows}
+
+
+def stored_profiles() -> dict[int, dict[str, str]]:
+    columns = [getattr(ResponseProfile, d) for d in DIMENSIONS]
+    rows = db.session.execute(select(ResponseProfile.response_id, *columns))
+    return {rid: dict(zip(DIMENSIONS, values, strict=True)) for rid, *values in rows}
+
+
+def responses() -> list[Response]:
+    return list(db.session.scalars(select(Response).order_by(Response.id)))
+
+
+def service_id(code: str) -> str:
+    return str(db.session.scalar(select(Service.id).filter_by(code=code)))
+
+
+def code_on(client, done_url: str) -> str:
+    html = client.get(done_url).get_data(as_text=True)
+    return re.search(r'class="cj-journey-code">([A-Z0-9]{5}-[A-Z0-9]{5})<', html).group(1)
+
+
+def test_completing_a_survey_stores_its_scores(client, demo_area):
+    answers = {
+        "from_service": service_id("county-wards"),
+        "to_service": service_id("home"),
+        "ctm01": "1",
+        "ctm02": "dk",
+        "ctm03": "2",  # every other statement: the Walker's default, 4 (Strongly agree)
+        TRANSITIONS[0].id: "3",
+        TRANSITIONS[1].id: "dk",
+    }
+    Walker(client, answers=answers).complete("/s/lh-leaving-hospital")
+    (response,) = responses()
+    n = len(TRANSITIONS)
+    statements = score([3] + [4] * (n - 2))
+    assert stored_scores() == {
+        (response.id, "ctm-15"): (pytest.approx(score([1, 2] + [4] * 12)), 14, 15),
+        (response.id, "i-statements"): (pytest.approx(statements), n - 1, n),
+        (response.id, "i-statements:transitions"): (pytest.approx(statements), n - 1, n),
+    }
+    assert round(stored_scores()[response.id, "ctm-15"][0], 2) == 88.10  # (51/14 - 1) / 3 x 100
+
+
+def test_dont_know_only_or_too_few_answers_give_no_score(client, demo_area):
+    # CTM-3 needs 2 of its 3 statements answered; one is not enough. Every I statement "dk".
+    answers = {"ctm3_1": "4", "ctm3_2": "dk", "ctm3_3": "dk", "about_you": "yes"}
+    Walker(client, answers=answers, default_choice="dk").complete("/s/lh-six-weeks-on")
+    (response,) = responses()
+    assert {a.code for a in response.answers if a.instrument_id == "i-statements"} == {"dk"}
+    assert stored_scores() == {}
+    # Every About you question answered "Prefer not to say" (the Walker's last option).
+    assert stored_profiles() == {response.id: dict.fromkeys(DIMENSIONS, PREFER_NOT_TO_SAY)}
+
+
+def test_the_profile_follows_the_journey(client, demo_area):
+    first = Walker(client, answers=ABOUT).complete("/s/lh-leaving-hospital")
+    code = code_on(client, first)
+    later = Walker(client)
+    later.complete(f"/s/lh-support-at-home?code={code.lower()}")
+    assert not any("/about" in url for url in later.visited)  # About you is not asked again
+    one, two = responses()
+    assert one.journey_id == two.journey_id
+    expected = {
+        "age_band": "75_84",
+        "sex": "female",
+        "gender_identity_same": "yes",
+        "sexual_orientation": "straight",
+        "religion": "muslim",
+        "ethnic_broad": "Asian or Asian British",
+        "ethnic_group": "asian_pakistani",
+        "disability": "disabled",
+        "carer": "no",
+    }
+    assert stored_profiles() == {one.id: expected, two.id: expected}
+
+
+def test_a_later_about_you_updates_the_earlier_responses(client, demo_area):
+    first = Walker(client, answers={"about_you": "no"}).complete("/s/lh-in-hospital")
+    code = code_on(client, first)
+    (one,) = responses()
+    assert stored_profiles() == {one.id: dict.fromkeys(DIMENSIONS, NOT_ANSWERED)}
+    about = {
+        "ethnic_group": "white_british",
+        "long_term_condition": "no",
+        "unpaid_carer": "yes_20_34",
+    }
+    later = Walker(client, answers=about)
+    later.complete(f"/s/lh-leaving-hospital?code={code.lower()}")
+    assert any("/about" in url for url in later.visited)  # declined before, so asked again
+    one, two = responses()
+    profiles = stored_profiles()
+    assert profiles[one.id] == profiles[two.id]
+    assert profiles[one.id]["ethnic_broad"] == "White"
+    assert profiles[one.id]["ethnic_group"] == "white_british"
+    assert profiles[one.id]["disability"] == "not_disabled"
+    assert profiles[one.id]["carer"] == "yes"
+    assert profiles[one.id]["age_band"] == PREFER_NOT_TO_SAY  # the Walker's last option
+
+
+def test_rebuild_reproduces_what_completion_stored(app, client, demo_area):
+    first = Walker(client, answers={**ABOUT, "ctm05": "2", "ctm06": "dk"})
+    code = code_on(client, first.complete("/s/lh-leaving-hospital"))
+    Walker(client, answers={"role": "carer"}).complete(f"/s/lh-six-weeks-on?code={code}")
+    Walker(client, answers={"about_you": "no"}).complete("/s/lh-getting-help")
+    Walker(client, default_choice="dk").complete("/s/lh-in-hospital")
+    scores, profiles = stored_scores(), stored_profiles()
+    assert len(scores) >= 6 and len(profiles) == 4
+    made = rebuild_scores()
+    assert made == {"responses": 4, "scores": len(scores), "profiles": 4}
+    assert stored_scores() == scores
+    assert stored_profiles() == profiles
+    result = app.test_cli_runner().invoke(args=["scores", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Scored 4 complete responses" in result.output
+    assert stored_scores() == scores and stored_profiles() == profiles
+
+
+def test_demo_data_has_the_scores_a_rebuild_computes(demo_area):
+    generator.generate(300, seed=3, instruments=registry(), until=date(2026, 1, 31))
+    scores, profiles = stored_scores(), stored_profiles()
+    assert len(profiles) == 300
+    assert len(scores) > 300
+    assert {m for _, m in scores} >= {"ctm-15", "ctm-3", "i-statements", "i-statements-carer"}
+    rebuild_scores()
+    assert stored_scores() == scores
+    assert stored_profiles() == profiles
+    broad = {p["ethnic_broad"] for p in profiles.values()}
+    assert {"White", "Asian or Asian British", NOT_ANSWERED} <= broad
+
+
+def test_a_fault_in_scoring_still_completes_the_response(client, demo_area, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a scoring bug")
+
+    # The scores are written, then the profile fails: the savepoint takes the scores back.
+    monkeypatch.setattr(scores_data, "refresh_profiles", broken)
+    done = Walker(client).complete("/s/lh-six-weeks-on")
+    assert "Thank you" in client.get(done).get_data(as_text=True)
+    (response,) = responses()
+    assert response.status == "complete"
+    assert stored_scores() == {} and stored_profiles() == {}  # the savepoint undid it all
+    assert f"could not store the scores of response {response.id}" in caplog.text
+    monkeypatch.undo()
+    assert rebuild_scores()["scores"] > 0  # a rebuild fills the gap
+
+
+@pytest.mark.parametrize(
+    ("condition", "reduced", "expected"),
+    [
+        ("yes", "yes_a_lot", "disabled"),
+        ("yes", "yes_a_little", "disabled"),
+        ("yes", "not_at_all", "not_disabled"),
+        ("no", "yes_a_lot", "not_disabled"),  # Census routes a "No" past the second question
+        ("no", None, "not_disabled"),
+        ("pnts", "yes_a_lot", PREFER_NOT_TO_SAY),
+        ("yes", "pnts", PREFER_NOT_TO_SAY),
+        ("yes", None, NOT_ANSWERED),
+        (None, "yes_a_lot", "disabled"),
+        (None, "not_at_all", NOT_ANSWERED),
+        (None, "pnts", PREFER_NOT_TO_SAY),
+        (None, None, NOT_ANSWERED),
+    ],
+)
+def test_disability_from_the_two_census_questions(condition, reduced, expected):
+    assert disability(condition, reduced) == expected
+
+
+def test_carer_status():
+    assert [carer(c) for c in ("no", "yes_9_or_less", "yes_50_or_more", "pnts", None)] == [
+        "no",
+        "yes",
+        "yes",
+        PREFER_NOT_TO_SAY,
+        NOT_ANSWERED,
+    ]
