@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
-from app.data import NotFound, audit
+from app.data import NotFound, audit, response_export
 from app.data.report_queries import ReportFilter
 from app.data.reports import build
+from reports import response_export as exporting
 from reports.pdf import report_html, report_pdf
 from reports.tables import to_csv
 
@@ -45,5 +47,38 @@ def report_command(pathway: str, date_from, date_to, kind: str, output: str) -> 
     click.echo(f"{kind} report for {pathway} written to {output} ({len(body):,} bytes)")
 
 
+export_cli = AppGroup("export", help="Export data for analysis elsewhere.")
+
+
+@export_cli.command("responses")
+@click.option("--pathway", required=True, help="The pathway's slug.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD, inclusive")
+@click.option("--format", "kind", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_responses(pathway: str, date_from, date_to, kind: str, output: str) -> None:
+    """One row per response (pseudonymous) to OUTPUT, and its codebook beside it."""
+    f = ReportFilter(
+        pathway, date_from.date() if date_from else None, date_to.date() if date_to else None
+    )
+    rows, meanings, coded = response_export.export(
+        f,
+        response_export.pseudonym_key(current_app.secret_key),
+        current_app.config["REPORT_THRESHOLD"],
+    )
+    out = Path(output)
+    out.write_bytes(exporting.to_csv(rows, list(meanings)))
+    book = out.with_name(out.stem + "-codebook.csv")
+    book.write_bytes(exporting.codebook(meanings, coded))
+    audit.record_now(
+        audit.SYSTEM,
+        "export.data",
+        f"responses {pathway}",
+        after={"rows": len(rows), "file": output},
+    )
+    click.echo(f"{len(rows)} responses written to {out}; codebook in {book}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(report_command)
+    app.cli.add_command(export_cli)

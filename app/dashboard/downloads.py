@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
+from app.data import response_export
+from reports import response_export as exporting
 from reports.pdf import report_pdf
 from reports.tables import to_csv, to_xlsx
 
@@ -25,3 +29,15 @@ def render(kind: str, report: dict, organisation: str) -> tuple[bytes, str]:
     else:
         body = to_xlsx(report)
     return body, MIMETYPES[kind]
+
+
+def responses_zip(report_filter, app) -> tuple[bytes, int]:
+    """responses.csv and codebook.csv in one zip; returns (bytes, number of rows)."""
+    rows, meanings, coded = response_export.export(
+        report_filter, response_export.pseudonym_key(app.secret_key), app.config["REPORT_THRESHOLD"]
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("responses.csv", exporting.to_csv(rows, list(meanings)))
+        archive.writestr("codebook.csv", exporting.codebook(meanings, coded))
+    return buffer.getvalue(), len(rows)

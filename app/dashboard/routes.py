@@ -71,6 +71,29 @@ def download(kind: str):
     )
 
 
+@bp.get("/responses.zip")
+@requires_role("admin")
+def responses_export():
+    """One row per response, pseudonymous, with its codebook. Admins only: commissioners see
+    aggregated figures, never a single person's answers."""
+    form = _form()
+    if not form.pathway.choices or not form.validate():
+        return render_template("dashboard/home.jinja", title="Reports", form=form), 400
+    body, rows = downloads.responses_zip(form.report_filter(), current_app)
+    audit.record_now(
+        current_actor(),
+        "export.data",
+        f"responses {form.pathway.data}",
+        after={"rows": rows, "filters": request.args.to_dict(flat=False)},
+    )
+    name = f"{form.pathway.data}-responses.zip"
+    return Response(
+        body,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @bp.get("/plotly.min.js")
 @requires_role(*READERS)
 def plotly_js():

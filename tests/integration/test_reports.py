@@ -209,3 +209,56 @@ def test_the_command_line_writes_the_same_report(app, demo_area, tmp_path):
         ]
     )
     assert bad.exit_code != 0 and "--to must be the same as or after --from" in bad.output
+
+
+def test_response_export_is_pseudonymous_with_rare_groups_hidden_and_a_codebook(
+    app, demo_area, tmp_path
+):
+    from collections import Counter
+
+    from app.extensions import db
+    from app.models import Journey, Response
+
+    generator.generate(600, seed=5, instruments=registry())
+    out = tmp_path / "responses.csv"
+    result = app.test_cli_runner().invoke(
+        args=["export", "responses", "--pathway", "leaving-hospital", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == db.session.query(Response).filter_by(status="complete").count()
+    # Nothing that could open or find a response: no tokens, no journey codes, no free text.
+    tokens = [t for (t,) in db.session.query(Response.token).limit(50)]
+    codes = [c for (c,) in db.session.query(Journey.code).limit(50)]
+    assert not any(t in text for t in tokens) and not any(c in text for c in codes)
+    assert not any(column.endswith(("went_well", "could_be_better")) for column in rows[0])
+    for dimension in ("age_band", "ethnic_group", "sex"):
+        counts = Counter(r[dimension] for r in rows)
+        assert all(n >= THRESHOLD for value, n in counts.items() if value != "suppressed")
+    assert "suppressed" in {r["ethnic_group"] for r in rows}  # the demo has rare groups
+    book = list(
+        csv.DictReader(
+            io.StringIO((tmp_path / "responses-codebook.csv").read_text(encoding="utf-8-sig"))
+        )
+    )
+    described = {r["column"] for r in book if r["meaning"]}
+    assert set(rows[0]) <= described
+    assert events_for("export.data")
+
+
+def test_admins_download_the_response_export_and_commissioners_cannot(staff_client, demo_area):
+    import zipfile
+
+    generator.generate(300, seed=5, instruments=registry())
+    admin = staff_client("admin")
+    response = admin.get("/reports/responses.zip?pathway=leaving-hospital")
+    assert response.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert sorted(names) == ["codebook.csv", "responses.csv"]
+    commissioner = staff_client("commissioner")
+    assert commissioner.get("/reports/responses.zip?pathway=leaving-hospital").status_code == 403
+    assert (
+        "Download one row per response"
+        not in commissioner.get("/reports/?pathway=leaving-hospital").text
+    )
