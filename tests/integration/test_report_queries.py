@@ -261,10 +261,18 @@ def test_quarters_are_utc_calendar_quarters(data):
     assert rows["2026-Q1", "ctm-15"]["n"] == 1
     assert rows["2026-Q1", "i-statements"]["n"] == 3
     assert rows["2026-Q2", "ctm-15"]["total"] == 90.0
+    # With no dates the quarters come from the data: R8, 23:59 UTC on 31 December, is 2025.
+    whole = by_key(measure_stats(ReportFilter(PATHWAY), by=("quarter",)), "quarter", "measure")
+    assert whole["2025-Q4", "i-statements"]["total"] == 70.0
+    one = measure_stats(ReportFilter(PATHWAY, date(2026, 1, 1), date(2026, 3, 31)), ("quarter",))
+    assert {r["quarter"] for r in one} == {"2026-Q1"}  # one quarter: a constant, not grouped
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SET TIME ZONE 'Europe/Berlin'"))  # 01:30 on 1 April there
+        # In Berlin R4 is 01:30 on 1 April and R8 00:59 on 1 January: still UTC quarters.
+        db.session.execute(text("SET TIME ZONE 'Europe/Berlin'"))
         again = by_key(measure_stats(H1, by=("quarter",)), "quarter", "measure")
         assert again["2026-Q1", "ctm-15"]["n"] == 1
+        everything = measure_stats(ReportFilter(PATHWAY), by=("quarter",))
+        assert by_key(everything, "quarter", "measure") == whole
 
 
 def test_period_ends_are_inclusive_days(data):
