@@ -4,9 +4,12 @@ document.querySelectorAll("[data-figure]").forEach((box) => {
   const source = document.getElementById(box.dataset.figure);
   if (!source || typeof Plotly === "undefined") return;
   const figure = JSON.parse(source.textContent);
+  // No toolbar: its buttons sit inside a role="img" box (axe: nested-interactive), and
+  // plotly.js offers "Share chart", which would upload the figures to Plotly Cloud.
   Plotly.newPlot(box, figure.data, figure.layout, {
     responsive: true,
-    displaylogo: false,
-    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    displayModeBar: false,
+    showSendToCloud: false,
+    showLink: false,
   });
 });
