@@ -108,7 +108,7 @@ def _quarter(f: ReportFilter, where: list) -> tuple[Any, bool]:
     return case(*whens, else_=labels[-1]), True
 
 
-def _conditions(f: ReportFilter) -> list:
+def conditions(f: ReportFilter) -> list:
     """WHERE conditions on Response for the filter (small lookups resolve slugs and codes)."""
     stage_ids = list(
         db.session.scalars(
@@ -202,7 +202,7 @@ def _sorted(rows: list[dict], names: list[str]) -> list[dict]:
 def overview(f: ReportFilter) -> dict[str, Any]:
     """{"responses", "journeys" (distinct), "services" (distinct services named, either end of
     a move included), "stages" (distinct), "channels": {channel: n}, "roles": {role: n}}."""
-    where = _conditions(f)
+    where = conditions(f)
     responses, journeys, stages = db.session.execute(
         select(
             func.count(Response.id),
@@ -233,7 +233,7 @@ def overview(f: ReportFilter) -> dict[str, Any]:
 def measure_stats(f: ReportFilter, by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Rows {**group keys, "measure", "n", "total", "total_sq"}: per group and measure, the
     number of valid scores, their sum and their sum of squares. One GROUP BY."""
-    where = _conditions(f)
+    where = conditions(f)
     grouping = _Grouping(by, f, where)
     score = ResponseScore.score
     stmt = select(
@@ -262,7 +262,7 @@ def item_distribution(f: ReportFilter, by: tuple[str, ...] = ("stage",)) -> list
     """Rows {**group keys, "instrument_id", "item_id", "code", "n"}: how many answers gave each
     option of each choice item ("dk" and the like included). About you is left out: its counts
     are ``group_counts``."""
-    where = _conditions(f)
+    where = conditions(f)
     grouping = _Grouping(by, f, where)
     stmt = select(
         *grouping.columns,
@@ -308,7 +308,7 @@ def comments(f: ReportFilter) -> list[dict[str, Any]]:
         .join(Stage, Stage.id == Response.stage_id)
         .outerjoin(service, service.id == Response.service_id)
         .where(
-            *_conditions(f),
+            *conditions(f),
             Answer.text.is_not(None),
             Answer.code.is_(None),
             Answer.instrument_id != ABOUT_YOU,
@@ -328,7 +328,7 @@ def group_counts(f: ReportFilter, dimension: str) -> list[dict[str, Any]]:
         select(value, func.count(Response.id), func.count(distinct(Response.journey_id)))
         .select_from(Response)
         .outerjoin(ResponseProfile, ResponseProfile.response_id == Response.id)
-        .where(*_conditions(f))
+        .where(*conditions(f))
         .group_by(value)
     )
     rows = [{dimension: v, "n": int(n), "journeys": int(j)} for v, n, j in db.session.execute(stmt)]

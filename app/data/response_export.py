@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.data.instruments import ABOUT_YOU, registry
-from app.data.report_queries import ReportFilter, _conditions
+from app.data.report_queries import ReportFilter, conditions
 from app.data.reports import EQUALITY, measure_labels, value_labels
 from app.extensions import db
 from app.models import Answer, Response, ResponseProfile, ResponseScore, Service, Stage, Survey
@@ -57,7 +57,7 @@ def export(f: ReportFilter, secret: bytes, threshold: int) -> tuple[list[dict], 
         .outerjoin(moved_from, moved_from.id == Response.from_service_id)
         .outerjoin(moved_to, moved_to.id == Response.to_service_id)
         .outerjoin(ResponseProfile, ResponseProfile.response_id == Response.id)
-        .where(*_conditions(f))
+        .where(*conditions(f))
         .order_by(Response.completed_at, Response.id)
     )
     rows, ids = [], []
