@@ -299,12 +299,17 @@ def _stage_trend(inp: ReportInput, reference: dict) -> list[dict]:
 
 def _comments(inp: ReportInput) -> list[dict]:
     """Redacted comments grouped by stage and service; a group with fewer comments than the
-    threshold is left out, so nobody in a small group can be recognised by what they wrote."""
+    threshold is left out, so nobody in a small group can be recognised by what they wrote.
+    Rows may carry ``group_total`` (the group's comments in all, when only the latest are
+    given); ``total`` says how many there are, ``comments`` are those shown."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    totals: dict[tuple[str, str], int] = defaultdict(int)
     for row in inp.comments:
+        key = (row["stage"], row.get("service") or "")
+        totals[key] = max(totals[key], row.get("group_total", 0))
         text = (row.get("text") or "").strip()
         if text:
-            groups[(row["stage"], row.get("service") or "")].append(redact(text))
+            groups[key].append(redact(text))
     stage_names = {s["slug"]: s["name"] for s in inp.stages}
     return [
         {
@@ -312,8 +317,9 @@ def _comments(inp: ReportInput) -> list[dict]:
             "stage_name": stage_names.get(stage, stage),
             "service": service,
             "service_name": inp.services.get(service, {}).get("name", service),
+            "total": max(totals[stage, service], len(texts)),
             "comments": texts,
         }
         for (stage, service), texts in sorted(groups.items())
-        if len(texts) >= inp.threshold
+        if max(totals[stage, service], len(texts)) >= inp.threshold
     ]

@@ -30,7 +30,10 @@ hide the whole breakdown); the checkers do not count it against the cells. Lower
 
 Deterministic: ties between equal counts are broken by the keys' own order when the keys can
 be sorted, else by the order of the mapping. Cells missing from a two-way table's mapping are
-zeros (a SQL ``GROUP BY`` leaves them out) and so are hidden like any other zero.
+*known* zeros: a move nobody made, or one that cannot happen (from a service to itself). The
+report shows them as "none", so they are published figures, not unknowns: they are neither
+hidden nor protected. Treating them as hidden zeros used to cascade: protecting the
+impossible cells of a sparse table hid real, large cells next to them.
 
 Sources: ONS, "Statistical disclosure control" guidance (primary and secondary cell
 suppression; disclosure by differencing); Hundepool et al., "Statistical Disclosure Control"
@@ -158,7 +161,8 @@ def recoverable(
 
 
 class _Table:
-    """A two-way table on the full grid of the rows and columns that appear in ``counts``."""
+    """A two-way table of the cells in ``counts``; every other cell of the grid is a known
+    zero (shown as "none"), so it is not a cell anyone could hide or recover."""
 
     def __init__(self, counts: Mapping[tuple[R, C], int], threshold: int):
         _check(counts, threshold)
@@ -168,21 +172,37 @@ class _Table:
         self.threshold = threshold
         self.rows = _ordered(r for r, _ in counts)
         self.cols = _ordered(c for _, c in counts)
-        self.cells = [(r, c) for r in self.rows for c in self.cols]
+        self.cells = [(r, c) for r in self.rows for c in self.cols if (r, c) in counts]
         self.rank = {cell: i for i, cell in enumerate(self.cells)}
-        self.count = {cell: int(counts.get(cell, 0)) for cell in self.cells}
-        self.row_total = {r: sum(self.count[r, c] for c in self.cols) for r in self.rows}
-        self.col_total = {c: sum(self.count[r, c] for r in self.rows) for c in self.cols}
+        self.count = {cell: int(counts[cell]) for cell in self.cells}
+        self.row_total = {r: 0 for r in self.rows}
+        self.col_total = {c: 0 for c in self.cols}
+        for (r, c), count in self.count.items():
+            self.row_total[r] += count
+            self.col_total[c] += count
+        self._by_totals: dict[tuple, int] = {}
 
     def lines(self) -> list[list[tuple]]:
-        return [[(r, c) for c in self.cols] for r in self.rows] + [
-            [(r, c) for r in self.rows] for c in self.cols
+        present = set(self.cells)
+        return [[(r, c) for c in self.cols if (r, c) in present] for r in self.rows] + [
+            [(r, c) for r in self.rows if (r, c) in present] for c in self.cols
         ]
 
-    def cap(self, cell: tuple) -> int:
-        """What a cell's shown totals already say it is below: threshold, or a smaller total."""
+    def cap(self, cell: tuple, below: int | None = None) -> int:
+        """What the shown totals alone already say a cell is below: the threshold, or the most
+        the cell can hold given only the row and column totals (in a full grid, the smaller of
+        its two totals; in a sparse one a chain of totals can pin it lower). ``below``: a bound the
+        caller compares with the result; skips the costly part when it cannot matter."""
         r, c = cell
-        return min(self.threshold, self.row_total[r], self.col_total[c])
+        quick = min(self.threshold, self.row_total[r], self.col_total[c])
+        if len(self.cells) == len(self.rows) * len(self.cols) or (
+            below is not None and below >= quick
+        ):
+            return quick  # the linear programme below can only lower ``quick``: no need
+        if cell not in self._by_totals:
+            everything = set(self.cells)
+            self._by_totals[cell] = self.upper_bounds(everything, only=[cell])[cell]
+        return min(quick, self._by_totals[cell])
 
     def upper_bounds(
         self, hidden: set[tuple], only: Iterable[tuple] | None = None
@@ -223,7 +243,7 @@ class _Table:
             if cell not in hidden and self.count[cell] < threshold
         ]
         for cell, bound in self.upper_bounds(hidden).items():
-            if bound < self.cap(cell):
+            if bound < self.cap(cell, below=bound):
                 found.append(
                     Disclosure(
                         (cell,),
@@ -276,10 +296,9 @@ def suppress_table(
     hidden cell can be proved to hold fewer than ``threshold`` people by working through the
     rows and columns, one more cell is hidden (the smallest shown cell whose hiding protects
     it, else the smallest in its row or column; ties by key order) and the rule is applied
-    again. Hiding every
-    cell is always safe, so this ends. Cells missing from ``counts`` are zeros and are
-    returned too when hidden. Row or column totals below ``threshold`` must not be shown
-    (see the module docstring).
+    again. Hiding every cell is always safe, so this ends. Cells missing from ``counts`` are
+    known zeros (shown as "none"): never hidden, never protected. Row or column totals below
+    ``threshold`` must not be shown (see the module docstring).
 
     Source: reference/instruments.md, Publishing rules; ONS guidance on secondary suppression
     in linked tables; Hundepool et al. (2012) ch. 4 on auditing a suppression pattern.

@@ -289,19 +289,33 @@ def item_distribution(f: ReportFilter, by: tuple[str, ...] = ("stage",)) -> list
     return _sorted(rows, [*grouping.by, "instrument_id", "item_id", "code"])
 
 
-def comments(f: ReportFilter) -> list[dict[str, Any]]:
-    """Rows {"stage", "service", "instrument_id", "item_id", "text", "role"}: every free-text
-    answer as typed (not redacted), in pathway order, then as given. About you's postcode
-    district is not a comment and is left out."""
+COMMENTS_PER_GROUP = 20
+
+
+def comments(f: ReportFilter, per_group: int | None = COMMENTS_PER_GROUP) -> list[dict[str, Any]]:
+    """Rows {"stage", "service", "instrument_id", "item_id", "text", "role", "group_total"}:
+    free-text answers as typed (not redacted), in pathway order, then as given.
+    ``group_total`` is how many comments the stage and service have in all; only the
+    ``per_group`` latest of each are returned (None: all), so a report's size and memory do
+    not grow with the number of responses (at 1M responses there are 650,000 comments).
+    About you's postcode district is not a comment and is left out."""
     service = aliased(Service, name="service")
-    stmt = (
+    group = (Stage.position, Response.service_id)
+    inner = (
         select(
+            Stage.position.label("position"),
             Stage.slug.label("stage"),
             service.code.label("service"),
             Answer.instrument_id,
             Answer.item_id,
             Answer.text,
             Response.role,
+            Response.id.label("response_id"),
+            Answer.id.label("answer_id"),
+            func.count().over(partition_by=group).label("group_total"),
+            func.row_number()
+            .over(partition_by=group, order_by=(Response.id.desc(), Answer.id.desc()))
+            .label("latest"),
         )
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
@@ -313,9 +327,16 @@ def comments(f: ReportFilter) -> list[dict[str, Any]]:
             Answer.code.is_(None),
             Answer.instrument_id != ABOUT_YOU,
         )
-        .order_by(Stage.position, Response.id, Answer.id)
+        .subquery()
     )
-    return [dict(row._mapping) for row in db.session.execute(stmt)]
+    c = inner.c
+    stmt = select(c.stage, c.service, c.instrument_id, c.item_id, c.text, c.role, c.group_total)
+    if per_group is not None:
+        stmt = stmt.where(c.latest <= per_group)
+    stmt = stmt.order_by(c.position, c.response_id, c.answer_id)
+    return [
+        {**row._mapping, "group_total": int(row.group_total)} for row in db.session.execute(stmt)
+    ]
 
 
 def group_counts(f: ReportFilter, dimension: str) -> list[dict[str, Any]]:

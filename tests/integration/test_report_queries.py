@@ -379,6 +379,7 @@ def test_comments_are_free_text_answers_as_typed(data):
             "item_id": "went_well",
             "text": "Kind staff on ward 3.",
             "role": "patient",
+            "group_total": 2,
         },
         {
             "stage": "in-hospital",
@@ -387,6 +388,7 @@ def test_comments_are_free_text_answers_as_typed(data):
             "item_id": "could_be_better",
             "text": "Nobody rang me back.",
             "role": "carer",
+            "group_total": 2,
         },
         {
             "stage": "leaving-hospital",
@@ -395,9 +397,20 @@ def test_comments_are_free_text_answers_as_typed(data):
             "item_id": "went_well",
             "text": "Home by teatime.",
             "role": "helped",
+            "group_total": 1,
         },
     ]  # the postcode district (About you) is not a comment
     assert comments(ReportFilter(PATHWAY, role="helped"))[0]["text"] == "Home by teatime."
+
+
+def test_only_the_latest_comments_of_each_group_are_loaded(data):
+    # In hospital at County wards has two comments; with one per group, only the later
+    # (the carer's) comes back, still counting both.
+    rows = comments(H1, per_group=1)
+    assert [(r["stage"], r["text"], r["group_total"]) for r in rows] == [
+        ("in-hospital", "Nobody rang me back.", 2),
+        ("leaving-hospital", "Home by teatime.", 1),
+    ]
 
 
 def test_unknown_groupings_are_refused(data):
