@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, String, case, distinct, func, literal, or_, select, union
+from sqlalchemy import (
+    Select,
+    String,
+    case,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import aliased
 
 from app.data.instruments import ABOUT_YOU
@@ -256,6 +267,62 @@ def measure_stats(f: ReportFilter, by: tuple[str, ...] = ()) -> list[dict[str, A
         for row in db.session.execute(stmt)
     ]
     return _sorted(rows, [*grouping.by, "measure"])
+
+
+def measure_stats_many(
+    f: ReportFilter, breakdowns: dict[str, tuple[str, ...]]
+) -> dict[str, list[dict[str, Any]]]:
+    """``{name: measure_stats(f, by)}`` for several breakdowns at once. On PostgreSQL one
+    query with GROUPING SETS reads the scores once for all of them (a report has 15
+    breakdowns: one scan instead of 15, the difference between seconds and a minute at a
+    million responses); SQLite has no GROUPING SETS, so there each is its own query."""
+    if db.session.get_bind().dialect.name != "postgresql" or len(breakdowns) < 2:
+        return {name: measure_stats(f, by) for name, by in breakdowns.items()}
+    where = conditions(f)
+    every_key = tuple(dict.fromkeys(k for by in breakdowns.values() for k in by))
+    grouping = _Grouping(every_key, f, where)
+    by_name = {c.name: c for c in grouping.columns}
+    # One column stands for each key in GROUPING(): the stage's slug for its three columns.
+    marker = {k: by_name[k] for k in every_key if k not in grouping.constant}
+    per_key = {k: [by_name[k]] for k in marker}
+    if "stage" in per_key:
+        per_key["stage"] = [by_name["stage"], by_name["stage_position"], by_name["stage_name"]]
+    markers = list(marker)
+    sets, mask_of = [], {}
+    for name, by in breakdowns.items():
+        keys = [k for k in dict.fromkeys(by) if k in marker]
+        mask = sum(1 << (len(markers) - 1 - i) for i, k in enumerate(markers) if k not in keys)
+        if mask not in mask_of:  # a set named twice would return its rows twice
+            columns = [c.element for k in keys for c in per_key[k]]
+            sets.append(tuple_(*columns, ResponseScore.measure))
+        mask_of.setdefault(mask, []).append(name)
+    score = ResponseScore.score
+    stmt = select(
+        *grouping.columns,
+        ResponseScore.measure,
+        func.grouping(*(c.element for c in marker.values())).label("grouping_set"),
+        func.count().label("n"),
+        func.sum(score).label("total"),
+        func.sum(score * score).label("total_sq"),
+    ).select_from(ResponseScore)
+    stmt = stmt.join(Response, Response.id == ResponseScore.response_id)
+    for target, on, outer in grouping.joins:
+        stmt = stmt.join(target, on, isouter=outer)
+    stmt = stmt.where(*where).group_by(func.grouping_sets(*sets))
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in breakdowns}
+    wanted = {name: _Grouping(by, f, where) for name, by in breakdowns.items()}
+    for row in db.session.execute(stmt):
+        for name in mask_of[row.grouping_set]:
+            out[name].append(
+                {
+                    **{c.name: getattr(row, c.name) for c in wanted[name].columns},
+                    "measure": row.measure,
+                    "n": int(row.n),
+                    "total": float(row.total),
+                    "total_sq": float(row.total_sq),
+                }
+            )
+    return {name: _sorted(rows, [*wanted[name].by, "measure"]) for name, rows in out.items()}
 
 
 def item_distribution(f: ReportFilter, by: tuple[str, ...] = ("stage",)) -> list[dict]:

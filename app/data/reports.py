@@ -70,7 +70,7 @@ def _label_rows(rows: list[dict], key: str, labels: dict[str, str]) -> list[dict
 def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> ReportInput:
     pathway = area_data.get_pathway(f.pathway)
     labels = value_labels()
-    rows = {name: q.measure_stats(f, by) for name, by in BREAKDOWNS.items()}
+    rows = q.measure_stats_many(f, BREAKDOWNS)
     for key in ("role", "sector", *EQUALITY):
         name = key if key in ("role", "sector") else f"equality:{key}"
         rows[name] = _label_rows(rows[name], key, labels)

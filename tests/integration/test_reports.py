@@ -108,6 +108,35 @@ def test_commissioner_sees_the_dashboard_with_tables_for_every_chart(staff_clien
     assert "Score at each stage" in captions and "Score by service" in captions
 
 
+def test_the_dashboard_shows_each_statement_by_stage_as_the_json_does(staff_client, demo_area):
+    generator.generate(600, seed=5, instruments=registry())
+    client = staff_client("commissioner")
+    query = "pathway=leaving-hospital"
+    soup = BeautifulSoup(client.get(f"/reports/?{query}").text, "html.parser")
+    report = json.loads(client.get(f"/reports/report.json?{query}").data)
+    checked = hidden = 0
+    for s in report["statements"]:
+        caption = soup.find("caption", string=f"Statements: {s['stage_name']}")
+        assert caption, s["stage_name"]
+        rows = [
+            tr
+            for tr in caption.find_parent("table").select("tbody tr")
+            if tr.td.get_text(" ", strip=True)
+            == f"Statement {s['text']} ({report['meta']['measures'][s['instrument']]})"
+        ]
+        assert len(rows) == 1, s["text"]
+        text = rows[0].get_text(" ", strip=True)
+        if s["suppressed"]:
+            assert f"Not shown: fewer than {THRESHOLD} answers" in text
+            hidden += 1
+            continue
+        d = s["distribution"]
+        strongly_agree = round(100 * d.get("4", 0) / s["n"])
+        assert f"Answers {s['n']} " in text and f"Strongly agree {strongly_agree}%" in text, text
+        checked += 1
+    assert checked >= 20, checked  # 600 responses: most statements have enough answers
+
+
 def test_bad_filters_are_explained(staff_client, demo_area):
     client = staff_client("commissioner")
     page = client.get("/reports/?pathway=leaving-hospital&date_from=2026-05-01&date_to=2026-01-01")
