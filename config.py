@@ -85,6 +85,8 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # Reports hide any figure based on fewer responses than this (and what would reveal it).
     REPORT_THRESHOLD = int(os.environ.get("REPORT_THRESHOLD", "10"))
+    # How long a built report is reused while no response arrives (0: never).
+    REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
     # Number of reverse proxies in front of the app (their X-Forwarded-* headers are trusted).
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     # Redirect plain HTTP to HTTPS (and send HSTS); on in production.

@@ -10,6 +10,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.data import reports as report_data
 from app.extensions import compress, csrf, db, limiter, migrate
 from config import INSTANCE_DIR, get_config
 from surveys import load_instruments
@@ -31,6 +32,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     )
 
     db.init_app(app)
+    app.extensions[report_data.CACHE] = report_data.new_cache(app.config["REPORT_CACHE_SECONDS"])
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.data import NotFound, audit, response_export
+from app.data import NotFound, area, audit, response_export
 from app.data.report_queries import ReportFilter
 from app.data.reports import build
 from reports import response_export as exporting
@@ -51,16 +51,23 @@ export_cli = AppGroup("export", help="Export data for analysis elsewhere.")
 
 
 @export_cli.command("responses")
-@click.option("--pathway", required=True, help="The pathway's slug.")
+@click.option("--pathway", help="The pathway's slug (default: every pathway).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD, inclusive")
 @click.option("--format", "kind", type=click.Choice(["csv"]), default="csv", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
-def export_responses(pathway: str, date_from, date_to, kind: str, output: str) -> None:
+def export_responses(pathway: str | None, date_from, date_to, kind: str, output: str) -> None:
     """One row per response (pseudonymous) to OUTPUT, and its codebook beside it."""
-    f = ReportFilter(
-        pathway, date_from.date() if date_from else None, date_to.date() if date_to else None
-    )
+    start = date_from.date() if date_from else None
+    end = date_to.date() if date_to else None
+    if start and end and end < start:
+        raise click.BadParameter("--to must be the same as or after --from", param_hint="--to")
+    if pathway is not None:
+        try:
+            area.get_pathway(pathway)
+        except NotFound as exc:
+            raise click.BadParameter(f"no pathway {pathway!r}", param_hint="--pathway") from exc
+    f = ReportFilter(pathway, start, end)
     rows, meanings, coded = response_export.export(
         f,
         response_export.pseudonym_key(current_app.secret_key),
@@ -73,7 +80,7 @@ def export_responses(pathway: str, date_from, date_to, kind: str, output: str) -
     audit.record_now(
         audit.SYSTEM,
         "export.data",
-        f"responses {pathway}",
+        f"responses {pathway or 'all pathways'}",
         after={"rows": len(rows), "file": output},
     )
     click.echo(f"{len(rows)} responses written to {out}; codebook in {book}")

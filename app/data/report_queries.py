@@ -65,10 +65,11 @@ SERVICE_COLUMNS = (Response.service_id, Response.from_service_id, Response.to_se
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """Which responses a report covers. ``services``: codes; a response counts when its
-    service, or either end of its move, is one of them."""
+    """Which responses a report covers. ``pathway``: a slug (None: every pathway, for the
+    response export only). ``services``: codes; a response counts when its service, or
+    either end of its move, is one of them."""
 
-    pathway: str
+    pathway: str | None
     date_from: date | None = None
     date_to: date | None = None
     services: tuple[str, ...] = ()
@@ -121,14 +122,16 @@ def _quarter(f: ReportFilter, where: list) -> tuple[Any, bool]:
 
 def conditions(f: ReportFilter) -> list:
     """WHERE conditions on Response for the filter (small lookups resolve slugs and codes)."""
-    stage_ids = list(
-        db.session.scalars(
-            select(Stage.id)
-            .join(Pathway, Pathway.id == Stage.pathway_id)
-            .where(Pathway.slug == f.pathway)
+    where = [Response.status == "complete"]
+    if f.pathway is not None:
+        stage_ids = list(
+            db.session.scalars(
+                select(Stage.id)
+                .join(Pathway, Pathway.id == Stage.pathway_id)
+                .where(Pathway.slug == f.pathway)
+            )
         )
-    )
-    where = [Response.status == "complete", Response.stage_id.in_(stage_ids)]
+        where.append(Response.stage_id.in_(stage_ids))
     if f.date_from is not None:
         where.append(Response.completed_at >= _utc_midnight(f.date_from))
     if f.date_to is not None:
@@ -207,6 +210,19 @@ def _sorted(rows: list[dict], names: list[str]) -> list[dict]:
     order = [n for n in ("stage_position", *names) if rows and n in rows[0]]
     return sorted(
         rows, key=lambda r: tuple((r[n] is None, "" if r[n] is None else r[n]) for n in order)
+    )
+
+
+def data_version(f: ReportFilter) -> tuple:
+    """What changes whenever the report for ``f`` could: the count of complete responses on
+    the pathway, the latest completion and the highest response id (one indexed scan)."""
+    where = conditions(ReportFilter(f.pathway))
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(Response.id), func.max(Response.completed_at), func.max(Response.id)
+            ).where(*where)
+        ).one()
     )
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from datetime import UTC, datetime
+
+from cachetools import TTLCache
+from flask import current_app
 
 from app.data import area as area_data
 from app.data import area_edit
@@ -148,5 +153,30 @@ def filters_text(f: ReportFilter, services: dict) -> str:
     return "; ".join(parts)
 
 
+CACHE = "carejourney.report_cache"
+
+
+def new_cache(seconds: int) -> TTLCache | None:
+    """Reports built lately, by filter, threshold and data version, for one app: the
+    dashboard, then its PDF, JSON or Excel download, build the same report, which takes
+    seconds at 100,000 responses. A new response changes the version; a renamed service or
+    rebuilt scores show after at most ``seconds``. 0: no cache."""
+    return TTLCache(maxsize=32, ttl=seconds) if seconds > 0 else None
+
+
+_cache_lock = threading.Lock()
+
+
 def build(f: ReportFilter, threshold: int, level: float = 0.95) -> dict:
-    return build_report(report_input(f, threshold, level))
+    """The report for ``f`` (a copy: callers may change it)."""
+    cache = current_app.extensions.get(CACHE)
+    if cache is None:
+        return build_report(report_input(f, threshold, level))
+    key = (f, threshold, level, q.data_version(f))
+    with _cache_lock:
+        report = cache.get(key)
+    if report is None:
+        report = build_report(report_input(f, threshold, level))
+        with _cache_lock:
+            cache[key] = report
+    return copy.deepcopy(report)

@@ -11,13 +11,23 @@ from app.data.instruments import ABOUT_YOU, registry
 from app.data.report_queries import ReportFilter, conditions
 from app.data.reports import EQUALITY, measure_labels, value_labels
 from app.extensions import db
-from app.models import Answer, Response, ResponseProfile, ResponseScore, Service, Stage, Survey
+from app.models import (
+    Answer,
+    Pathway,
+    Response,
+    ResponseProfile,
+    ResponseScore,
+    Service,
+    Stage,
+    Survey,
+)
 from app.models.response import ROLES
 from reports.response_export import pseudonym, suppress_rare
 
 BASE = {
     "response": "Pseudonym of the response (the same in every export from this installation)",
     "journey": "Pseudonym of the person's journey: responses with the same value are one person",
+    "pathway": "Care pathway (slug)",
     "survey": "Survey (slug)",
     "stage": "Pathway stage (slug)",
     "service": "Service answered about, or the service moved from (code)",
@@ -36,11 +46,14 @@ def pseudonym_key(secret_key: str) -> bytes:
 
 def export(f: ReportFilter, secret: bytes, threshold: int) -> tuple[list[dict], dict, dict]:
     """(rows, column meanings, coded values) for complete responses matching the filter."""
+    # The same conditions again rather than IN (ids): SQLite allows 32,766 parameters.
+    where = conditions(f)
     service, moved_from, moved_to = (aliased(Service) for _ in range(3))
     stmt = (
         select(
             Response.id,
             Response.journey_id,
+            Pathway.slug,
             Survey.slug,
             Stage.slug,
             service.code,
@@ -53,11 +66,12 @@ def export(f: ReportFilter, secret: bytes, threshold: int) -> tuple[list[dict], 
         )
         .join(Survey, Survey.id == Response.survey_id)
         .join(Stage, Stage.id == Response.stage_id)
+        .join(Pathway, Pathway.id == Stage.pathway_id)
         .outerjoin(service, service.id == Response.service_id)
         .outerjoin(moved_from, moved_from.id == Response.from_service_id)
         .outerjoin(moved_to, moved_to.id == Response.to_service_id)
         .outerjoin(ResponseProfile, ResponseProfile.response_id == Response.id)
-        .where(*conditions(f))
+        .where(*where)
         .order_by(Response.completed_at, Response.id)
     )
     rows, ids = [], []
@@ -67,24 +81,25 @@ def export(f: ReportFilter, secret: bytes, threshold: int) -> tuple[list[dict], 
             {
                 "response": pseudonym(secret, "response", r[0]),
                 "journey": pseudonym(secret, "journey", r[1]),
-                "survey": r[2],
-                "stage": r[3],
-                "service": r[4],
-                "from_service": r[5],
-                "to_service": r[6],
-                "role": r[7],
-                "channel": r[8],
-                "completed_on": r[9].date().isoformat() if r[9] else None,
-                **dict(zip(EQUALITY, r[10:], strict=True)),
+                "pathway": r[2],
+                "survey": r[3],
+                "stage": r[4],
+                "service": r[5],
+                "from_service": r[6],
+                "to_service": r[7],
+                "role": r[8],
+                "channel": r[9],
+                "completed_on": r[10].date().isoformat() if r[10] else None,
+                **dict(zip(EQUALITY, r[11:], strict=True)),
             }
         )
     by_id = dict(zip(ids, rows, strict=True))
     measures = measure_labels()
     for response_id, measure, score in (
         db.session.execute(
-            select(ResponseScore.response_id, ResponseScore.measure, ResponseScore.score).where(
-                ResponseScore.response_id.in_(ids)
-            )
+            select(ResponseScore.response_id, ResponseScore.measure, ResponseScore.score)
+            .join(Response, Response.id == ResponseScore.response_id)
+            .where(*where)
         )
         if ids
         else ()
@@ -94,11 +109,9 @@ def export(f: ReportFilter, secret: bytes, threshold: int) -> tuple[list[dict], 
     reg = registry()
     for response_id, instrument, item, code in (
         db.session.execute(
-            select(Answer.response_id, Answer.instrument_id, Answer.item_id, Answer.code).where(
-                Answer.response_id.in_(ids),
-                Answer.code.is_not(None),
-                Answer.instrument_id != ABOUT_YOU,
-            )
+            select(Answer.response_id, Answer.instrument_id, Answer.item_id, Answer.code)
+            .join(Response, Response.id == Answer.response_id)
+            .where(*where, Answer.code.is_not(None), Answer.instrument_id != ABOUT_YOU)
         )
         if ids
         else ()

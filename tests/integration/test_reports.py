@@ -137,6 +137,18 @@ def test_the_dashboard_shows_each_statement_by_stage_as_the_json_does(staff_clie
     assert checked >= 20, checked  # 600 responses: most statements have enough answers
 
 
+def test_a_built_report_is_reused_until_a_response_arrives(demo_area):
+    generator.generate(300, seed=3, instruments=registry())
+    f = ReportFilter("leaving-hospital")
+    first = build(f, THRESHOLD)
+    again = build(f, THRESHOLD)
+    assert again == first
+    again["overview"]["responses"] = -1  # a caller changing its copy changes no one else's
+    assert build(f, THRESHOLD)["overview"]["responses"] == first["overview"]["responses"]
+    generator.generate(1, seed=4, instruments=registry())
+    assert build(f, THRESHOLD)["overview"]["responses"] == first["overview"]["responses"] + 1
+
+
 def test_bad_filters_are_explained(staff_client, demo_area):
     client = staff_client("commissioner")
     page = client.get("/reports/?pathway=leaving-hospital&date_from=2026-05-01&date_to=2026-01-01")
@@ -251,12 +263,13 @@ def test_response_export_is_pseudonymous_with_rare_groups_hidden_and_a_codebook(
     generator.generate(600, seed=5, instruments=registry())
     out = tmp_path / "responses.csv"
     result = app.test_cli_runner().invoke(
-        args=["export", "responses", "--pathway", "leaving-hospital", "--output", str(out)]
+        args=["export", "responses", "--format", "csv", "--output", str(out)]  # every pathway
     )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == db.session.query(Response).filter_by(status="complete").count()
+    assert {r["pathway"] for r in rows} == {"leaving-hospital"}  # the demo's one pathway
     # Nothing that could open or find a response: no tokens, no journey codes, no free text.
     tokens = [t for (t,) in db.session.query(Response.token).limit(50)]
     codes = [c for (c,) in db.session.query(Journey.code).limit(50)]
@@ -274,6 +287,23 @@ def test_response_export_is_pseudonymous_with_rare_groups_hidden_and_a_codebook(
     described = {r["column"] for r in book if r["meaning"]}
     assert set(rows[0]) <= described
     assert events_for("export.data")
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--pathway", "nowhere"], "no pathway 'nowhere'"),
+        (["--from", "2026-05-01", "--to", "2026-04-30"], "--to must be the same as or after"),
+        (["--from", "1 May"], "does not match the format"),
+    ],
+)
+def test_response_export_refuses_bad_options_and_writes_nothing(
+    app, demo_area, tmp_path, args, problem
+):
+    out = tmp_path / "responses.csv"
+    result = app.test_cli_runner().invoke(args=["export", "responses", *args, "--output", str(out)])
+    assert result.exit_code != 0 and problem in result.output, result.output
+    assert not out.exists()
 
 
 def test_admins_download_the_response_export_and_commissioners_cannot(staff_client, demo_area):
