@@ -264,9 +264,20 @@ def build_report(inp: ReportInput) -> dict:
         "statements": items,
         "equality": equality,
         "trend": breakdown(inp, "quarter", ("quarter",), reference),
-        "stage_trend": _stage_trend(inp, reference),
+        "stage_trend": _named_stages(_stage_trend(inp, reference), inp.stages),
+        "stage_roles": _named_stages(
+            _two_way(inp, "stage_role", ("stage", "role"), reference), inp.stages
+        ),
         "comments": _comments(inp),
     }
+
+
+def _named_stages(cells: list[dict], stages: list[dict]) -> list[dict]:
+    """Cells in pathway order, each with its stage's name."""
+    names = {s["slug"]: (s["position"], s["name"]) for s in stages}
+    for cell in cells:
+        cell["stage_name"] = names.get(cell["stage"], (99, cell["stage"]))[1]
+    return sorted(cells, key=lambda c: names.get(c["stage"], (99, ""))[0])
 
 
 def _counts(counts: Mapping[str, int], threshold: int) -> dict[str, int | None]:
@@ -279,14 +290,16 @@ def _overview(overview: dict, threshold: int) -> dict:
     return {**overview, "channels": channels}
 
 
-def _stage_trend(inp: ReportInput, reference: dict) -> list[dict]:
+def _two_way(inp: ReportInput, name: str, keys: tuple[str, str], reference: dict) -> list[dict]:
+    """A breakdown by two keys (stage x quarter, stage x role), suppressed as a two-way table
+    whose row and column totals are shown elsewhere in the report."""
     cells = []
-    for measure, rows in _by_measure(inp.rows.get("stage_quarter", [])).items():
+    for measure, rows in _by_measure(inp.rows.get(name, [])).items():
         ref = reference.get(measure, {}).get("mean")
         made = {
-            (r["stage"], r["quarter"]): {
-                "stage": r["stage"],
-                "quarter": r["quarter"],
+            (r[keys[0]], r[keys[1]]): {
+                keys[0]: r[keys[0]],
+                keys[1]: r[keys[1]],
                 "measure": measure,
                 **figure(r["n"], r["total"], r["total_sq"], inp.level, ref),
             }
@@ -295,6 +308,10 @@ def _stage_trend(inp: ReportInput, reference: dict) -> list[dict]:
         hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold)
         cells += [hide(c) if k in hidden else c for k, c in made.items()]
     return cells
+
+
+def _stage_trend(inp: ReportInput, reference: dict) -> list[dict]:
+    return _two_way(inp, "stage_quarter", ("stage", "quarter"), reference)
 
 
 def _comments(inp: ReportInput) -> list[dict]:

@@ -23,6 +23,17 @@ def _rows(cells: list[dict], keys: list[str], measures: dict) -> list[dict]:
     ]
 
 
+ANSWERS = {"4": "strongly_agree", "3": "agree", "2": "disagree", "1": "strongly_disagree"}
+
+
+def _distribution(counts: dict | None, n: int | None) -> dict:
+    """How many gave each answer; the rest said "don't know", "not applicable" or the like."""
+    if counts is None or n is None:
+        return {**dict.fromkeys(ANSWERS.values()), "other_answers": None}
+    shown = {name: counts.get(code, 0) for code, name in ANSWERS.items()}
+    return {**shown, "other_answers": n - sum(shown.values())}
+
+
 def tables(report: dict) -> dict[str, list[dict]]:
     measures = report["meta"]["measures"]
     out = {
@@ -35,6 +46,7 @@ def tables(report: dict) -> dict[str, list[dict]]:
         "roles": _rows(report["roles"], ["role"], measures),
         "quarters": _rows(report["trend"], ["quarter"], measures),
         "stage_quarters": _rows(report["stage_trend"], ["stage", "quarter"], measures),
+        "stage_roles": _rows(report["stage_roles"], ["stage", "role"], measures),
         "statements": [
             {
                 "stage": s["stage"],
@@ -42,7 +54,10 @@ def tables(report: dict) -> dict[str, list[dict]]:
                 "item": s["item"],
                 "text": s["text"],
                 "n": s["n"],
+                **_distribution(s["distribution"], s["n"]),
                 "top_box": s["top_box"]["p"] if s["top_box"] else None,
+                "top_box_low": s["top_box"]["low"] if s["top_box"] else None,
+                "top_box_high": s["top_box"]["high"] if s["top_box"] else None,
                 "bottom_box": s["bottom_box"]["p"] if s["bottom_box"] else None,
                 "mean": s["mean"],
                 "suppressed": s["suppressed"],

@@ -30,6 +30,7 @@ BREAKDOWNS = {
     "transition": ("from_service", "to_service"),
     "quarter": ("quarter",),
     "stage_quarter": ("stage", "quarter"),
+    "stage_role": ("stage", "role"),
     **{f"equality:{d}": (d,) for d in EQUALITY},
 }
 PLAIN = {
@@ -79,6 +80,7 @@ def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> Report
     for key in ("role", "sector", *EQUALITY):
         name = key if key in ("role", "sector") else f"equality:{key}"
         rows[name] = _label_rows(rows[name], key, labels)
+    rows["stage_role"] = _label_rows(rows["stage_role"], "role", labels)
     services = {s.code: {"name": s.name, "sector": s.sector} for s in area_edit.list_services()}
     reg = registry()
     used = {r["measure"].split(":")[0] for r in rows["pathway"]}

@@ -23,7 +23,16 @@ NUMBERS = ("n", "mean", "low", "high", "band")
 
 def cells(report: dict):
     """Every figure cell of the report, wherever it sits."""
-    for key in ("journey", "transitions", "services", "sectors", "roles", "trend", "stage_trend"):
+    for key in (
+        "journey",
+        "transitions",
+        "services",
+        "sectors",
+        "roles",
+        "trend",
+        "stage_trend",
+        "stage_roles",
+    ):
         yield from report[key]
     for data in report["equality"].values():
         yield from data["groups"]
@@ -147,6 +156,25 @@ def test_a_built_report_is_reused_until_a_response_arrives(demo_area):
     assert build(f, THRESHOLD)["overview"]["responses"] == first["overview"]["responses"]
     generator.generate(1, seed=4, instruments=registry())
     assert build(f, THRESHOLD)["overview"]["responses"] == first["overview"]["responses"] + 1
+
+
+def test_patients_and_carers_are_side_by_side_at_each_stage(staff_client, demo_area):
+    generator.generate(600, seed=5, instruments=registry())
+    client = staff_client("commissioner")
+    soup = BeautifulSoup(client.get("/reports/?pathway=leaving-hospital").text, "html.parser")
+    report = json.loads(client.get("/reports/report.json?pathway=leaving-hospital").data)
+    caption = soup.find("caption", string="Patients and carers at each stage, side by side")
+    table = caption.find_parent("table")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert any(h.startswith("Carer: ") for h in headers), headers
+    assert any(h.startswith("Patient: ") for h in headers), headers
+    rows = {tr.td.get_text(" ", strip=True): tr for tr in table.select("tbody tr")}
+    shown = [c for c in report["stage_roles"] if not c["suppressed"] and ":" not in c["measure"]]
+    assert shown
+    for c in shown:
+        column = f"{c['role']}: {report['meta']['measures'][c['measure']]}"
+        text = rows[f"Stage {c['stage_name']}"].get_text(" ", strip=True)
+        assert f"{column} {c['mean']:.1f} ({c['n']} responses)" in text, (column, text)
 
 
 def test_bad_filters_are_explained(staff_client, demo_area):
