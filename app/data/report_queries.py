@@ -437,3 +437,33 @@ def group_counts(f: ReportFilter, dimension: str) -> list[dict[str, Any]]:
     )
     rows = [{dimension: v, "n": int(n), "journeys": int(j)} for v, n, j in db.session.execute(stmt)]
     return sorted(rows, key=lambda r: r[dimension])
+
+
+def group_counts_many(f: ReportFilter, dimensions: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """``{dimension: {value: responses}}`` for several equality dimensions ("prefer_not_to_say"
+    and "not_answered" included): ``group_counts`` without the journeys, in one GROUPING SETS
+    query on PostgreSQL (one scan instead of one per dimension)."""
+    unknown = [d for d in dimensions if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"not equality dimensions: {unknown}; choose from {DIMENSIONS}")
+    if db.session.get_bind().dialect.name != "postgresql" or len(dimensions) < 2:
+        return {d: {r[d]: r["n"] for r in group_counts(f, d)} for d in dimensions}
+    values = [func.coalesce(getattr(ResponseProfile, d), NOT_ANSWERED) for d in dimensions]
+    stmt = (
+        select(
+            *(v.label(d) for v, d in zip(values, dimensions, strict=True)),
+            func.grouping(*values).label("grouping_set"),
+            func.count(Response.id).label("n"),
+        )
+        .select_from(Response)
+        .outerjoin(ResponseProfile, ResponseProfile.response_id == Response.id)
+        .where(*conditions(f))
+        .group_by(func.grouping_sets(*(tuple_(v) for v in values)))
+    )
+    last = len(dimensions) - 1
+    mask = {(2 ** len(dimensions) - 1) ^ (1 << (last - i)): d for i, d in enumerate(dimensions)}
+    out: dict[str, dict[str, int]] = {d: {} for d in dimensions}
+    for row in db.session.execute(stmt):
+        d = mask[row.grouping_set]
+        out[d][getattr(row, d)] = int(row.n)
+    return {d: dict(sorted(counts.items())) for d, counts in out.items()}

@@ -98,7 +98,10 @@ def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> Report
     item_text = {
         (i.id, item.id): item.short_text or item.text for i in reg.values() for item in i.items
     }
-    counts = {d: {labels.get(r[d], r[d]): r["n"] for r in q.group_counts(f, d)} for d in EQUALITY}
+    counts = {
+        d: {labels.get(value, value): n for value, n in by_value.items()}
+        for d, by_value in q.group_counts_many(f, EQUALITY).items()
+    }
     for d in EQUALITY:  # the report looks the count up by this key
         counts[d]["prefer_not_to_say"] = counts[d].pop(PLAIN["prefer_not_to_say"], 0)
     return ReportInput(

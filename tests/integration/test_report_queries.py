@@ -15,6 +15,7 @@ from app.data.report_queries import (
     ReportFilter,
     comments,
     group_counts,
+    group_counts_many,
     item_distribution,
     measure_stats,
     measure_stats_many,
@@ -319,6 +320,24 @@ def test_equality_breakdowns_count_prefer_not_to_say_and_not_answered(data):
     ]
     sexes = group_counts(H1, "sex")
     assert {r["sex"]: r["n"] for r in sexes} == {"female": 2, "male": 2, PREFER_NOT_TO_SAY: 1}
+
+
+def test_all_equality_counts_at_once_match_the_hand_counts(data):
+    # One GROUPING SETS query on PostgreSQL; the same hand counts as above.
+    many = group_counts_many(ReportFilter(PATHWAY), ("ethnic_broad", "sex"))
+    assert many["ethnic_broad"] == {
+        "Asian or Asian British": 2,
+        "White": 2,
+        NOT_ANSWERED: 1,
+        PREFER_NOT_TO_SAY: 1,
+    }
+    assert group_counts_many(H1, ("sex", "age_band"))["sex"] == {
+        "female": 2,
+        "male": 2,
+        PREFER_NOT_TO_SAY: 1,
+    }
+    for d, counts in group_counts_many(H1, DIMENSIONS).items():
+        assert counts == {r[d]: r["n"] for r in group_counts(H1, d)}, d
 
 
 @pytest.mark.parametrize(
