@@ -68,6 +68,7 @@ def demo_command(n: int, seed: int, if_empty: bool) -> None:
 def register(app: Flask) -> None:
     from app import cli_reports, cli_users
     from app.data import scores
+    from app.paper import cli as paper_cli
 
     cli_users.register(app)
     cli_reports.register(app)
@@ -75,3 +76,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(load_area_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(scores.cli)
+    paper_cli.register(app)

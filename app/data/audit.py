@@ -37,6 +37,8 @@ ACTIONS = {
     "download.poster": "QR poster downloaded",
     "export.data": "Data exported",
     "report.download": "Report downloaded",
+    "paper.import": "Paper responses imported from a spreadsheet",
+    "paper.print": "Paper questionnaires numbered for printing",
 }
 
 
