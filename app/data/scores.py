@@ -228,7 +228,12 @@ def _store(response: Response, asked: Iterable[tuple[str, str]] | None) -> list[
     codes = {(a.instrument_id, a.item_id): a.code for a in response.answers if a.code}
     instruments = [instrument_for(v) for v in response.instrument_versions]
     scores = compute_scores(instruments, codes, asked)
-    db.session.execute(delete(ResponseScore).where(ResponseScore.response_id == response.id))
+    # synchronize_session off: the ORM would otherwise search every object in the session on
+    # each call (an import of 2,000 forms calls this per form).
+    db.session.execute(
+        delete(ResponseScore).where(ResponseScore.response_id == response.id),
+        execution_options={"synchronize_session": False},
+    )
     rows = score_rows(response.id, scores)
     if rows:
         db.session.execute(insert(ResponseScore), rows)
@@ -263,7 +268,10 @@ def refresh_profiles(response: Response) -> None:
         )
     values = profile_values(codes, _groups())
     if members:
-        db.session.execute(delete(ResponseProfile).where(ResponseProfile.response_id.in_(members)))
+        db.session.execute(
+            delete(ResponseProfile).where(ResponseProfile.response_id.in_(members)),
+            execution_options={"synchronize_session": False},
+        )
         db.session.execute(
             insert(ResponseProfile), [{"response_id": rid, **values} for rid in members]
         )

@@ -104,6 +104,16 @@ def test_adding_a_service_shows_it_in_the_list_and_saves_it(admin_client, demo_a
     assert event.after == {**NEW, "ods_code": "FA123", "retired": False}
 
 
+def test_two_saves_before_a_page_shows_two_banners_with_their_own_ids(admin_client, demo_area):
+    other = {**NEW, "name": "Hilltop Pharmacy", "code": "hilltop-pharmacy", "ods_code": ""}
+    assert admin_client.post("/admin/services/new", data=NEW).status_code == 302
+    assert admin_client.post("/admin/services/new", data=other).status_code == 302
+    soup = page(admin_client.get("/admin/services"))  # check_page: no duplicate ids
+    banners = [b.get_text(" ", strip=True) for b in soup.select(".nhsuk-notification-banner")]
+    assert len(banners) == 2, banners
+    assert "Riverside Pharmacy" in banners[0] and "Hilltop Pharmacy" in banners[1]
+
+
 def test_optional_fields_left_blank_are_saved_as_nothing(admin_client, demo_area):
     data = {**NEW, "locality": "  ", "ods_code": ""}
     assert admin_client.post("/admin/services/new", data=data).status_code == 302
