@@ -39,6 +39,12 @@ ACTIONS = {
     "report.download": "Report downloaded",
     "paper.import": "Paper responses imported from a spreadsheet",
     "paper.print": "Paper questionnaires numbered for printing",
+    "paper.batch_open": "Batch of paper forms opened for keying",
+    "paper.batch_close": "Batch of paper forms closed",
+    "paper.batch_reopen": "Batch of paper forms reopened",
+    "paper.key": "Paper form keyed in",
+    "paper.correct": "Keyed paper form corrected",
+    "paper.resolve": "Double-entry differences resolved",
 }
 
 

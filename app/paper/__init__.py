@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("paper", __name__, url_prefix="/paper")
 
-from app.paper import routes  # noqa: E402, F401  (routes register on bp)
+from app.paper import (  # noqa: E402, F401  (keyed entry)
+    batches,
+    double_entry,
+    entry,
+    routes,
+)

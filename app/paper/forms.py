@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import IntegerField, RadioField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.fields import Date, Select, options, strip
 
@@ -44,6 +44,62 @@ class ImportForm(FlaskForm):
 
 def import_form(surveys, chosen: str | None = None) -> ImportForm:
     form = ImportForm(data={"survey": chosen} if chosen else None)
+    form.survey.choices = options(
+        [("", "Choose a survey"), *((s.slug, f"{s.title} ({s.stage.name})") for s in surveys)]
+    )
+    return form
+
+
+class _Count(IntegerField):
+    """A whole number, with a plain-English message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter how many forms are in the batch, as a number like 25") from exc
+
+
+class BatchForm(FlaskForm):
+    """Opening a batch of paper forms to key in."""
+
+    survey = Select("Survey", validators=[InputRequired("Choose the survey the forms belong to")])
+    place = StringField(
+        "Where the forms were collected",
+        description="For example, Ward 7, County Hospital",
+        filters=[strip],
+        validators=[
+            InputRequired("Enter where the forms were collected"),
+            Length(
+                max=200, message="Where the forms were collected must be 200 characters or fewer"
+            ),
+        ],
+    )
+    collected_on = Date(
+        "When the forms were collected",
+        description="As YYYY-MM-DD, for example 2026-03-31",
+        validators=[InputRequired("Enter the date the forms were collected")],
+    )
+    forms_expected = _Count(
+        "How many forms are in the batch",
+        validators=[
+            InputRequired("Enter how many forms are in the batch, as a number like 25"),
+            NumberRange(1, 2000, message="A batch holds between 1 and 2,000 forms"),
+        ],
+    )
+    double_entry = RadioField(
+        "Will a second volunteer key these forms again to check them?",
+        description="Double entry: someone else keys every form again without seeing your "
+        "keying, and any difference is settled by reading the paper.",
+        choices=options([("no", "No, key once"), ("yes", "Yes, double entry")]),
+        default="no",
+        validators=[InputRequired("Choose whether the batch is keyed twice")],
+        invalid_choice_message="Choose one of the options shown",
+    )
+
+
+def batch_form(surveys) -> BatchForm:
+    form = BatchForm()
     form.survey.choices = options(
         [("", "Choose a survey"), *((s.slug, f"{s.title} ({s.stage.name})") for s in surveys)]
     )

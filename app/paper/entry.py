@@ -1,0 +1,264 @@
+"""Keying paper forms in: one screen per form, one key per answer.
+
+Every answer box is a plain text box, so the page works without JavaScript: type the answer's
+key (or its code, or its words) and press Save. ``static/js/paper-entry.js`` makes it fast:
+each key is checked as it is typed and focus moves on by itself. The server checks everything
+again with the importer's checks (``app.paper.checking``), so keyed and imported forms meet
+the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import groupby
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.access import current_actor, requires_role
+from app.data import NotFound
+from app.data import paper_entry as data
+from app.paper import bp
+from app.paper.checking import ValueProblem, form_problems, parse_value
+from surveys.codebook import FORM_NUMBER, Column, Layout
+
+BLANK_KEY = "-"
+DONT_KNOW = "dk"
+ONE_KEY_KINDS = ("role", "service", "choice")
+
+
+def keys_for(column: Column) -> dict[str, str]:
+    """Key -> option code for an answer box. Agreement codes 1-4 are their own keys; don't
+    know is 9 (0 too); other options are numbered 1, 2, 3 in the paper's order, skipping keys
+    taken (so 10, 11 for long lists)."""
+    keys: dict[str, str] = {}
+    codes = [c.code for c in column.choices]
+    if DONT_KNOW in codes:
+        keys["9"] = keys["0"] = DONT_KNOW
+    for code in codes:
+        if len(code) == 1 and code.isdigit() and code not in keys:
+            keys[code] = code
+    number = 1
+    for code in codes:
+        if code in keys.values():
+            continue
+        while str(number) in keys or str(number) == "0":
+            number += 1
+        keys[str(number)] = code
+        number += 1
+    return keys
+
+
+def legend(column: Column) -> list[tuple[str, str]]:
+    """(key, meaning) as shown beside the box; don't know shows once, as "9 or 0"."""
+    shown = []
+    for key, code in keys_for(column).items():
+        if key == "0":
+            continue
+        label = column.label_of(code)
+        shown.append(("9 or 0" if code == DONT_KNOW else key, label))
+    if not column.required:
+        shown.append((BLANK_KEY, "left blank"))
+    return sorted(shown, key=_legend_order)
+
+
+def _legend_order(pair: tuple[str, str]) -> tuple[bool, int]:
+    """1, 2, 3 ... then "9 or 0", then the blank key last."""
+    key = pair[0]
+    return (key == BLANK_KEY, 0 if key == BLANK_KEY else int(key.split()[0]))
+
+
+def field_id(name: str) -> str:
+    return "f-" + name.replace(".", "-").replace("_", "-")
+
+
+@dataclass
+class Entry:
+    """What was typed, the record it makes, and what is wrong with it, by column name."""
+
+    typed: dict[str, str]
+    number: str | None = None
+    record: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    existing: object = None  # the form already entered under this number
+
+
+def today():
+    return datetime.now(UTC).date()
+
+
+def read_entry(layout: Layout, posted, collected_on) -> Entry:
+    """Check every box as the server always does, then the form as a whole."""
+    entry = Entry(typed={c.name: posted.get(c.name, "") for c in layout.columns})
+    for column in layout.columns:
+        typed = entry.typed[column.name].strip()
+        if column.kind in ONE_KEY_KINDS:
+            if typed in ("", BLANK_KEY):
+                continue
+            code = keys_for(column).get(typed)
+            if code is not None:
+                entry.record[column.name] = code
+                continue
+        try:
+            value = parse_value(column, typed, today())
+        except ValueProblem as problem:
+            allowed = ""
+            if column.kind in ONE_KEY_KINDS:
+                allowed = " Type " + ", ".join(f"{k} for {v}" for k, v in legend(column))
+                entry.errors[column.name] = f"'{typed}' is not an answer here.{allowed}"
+            else:
+                entry.errors[column.name] = f"'{typed}' {problem.message}"
+            continue
+        if value is not None:
+            entry.record[column.name] = value
+    entry.number = entry.record.pop(FORM_NUMBER, None)
+    if entry.number is None and FORM_NUMBER not in entry.errors:
+        entry.errors[FORM_NUMBER] = "Enter the form number written on the paper form"
+    for name, message in form_problems(layout, entry.record, collected_on):
+        if name is None:
+            entry.general.append(message)
+        elif name not in entry.errors:
+            title = layout.by_name[name].title
+            entry.errors[name] = f"{title} {message}"
+    return entry
+
+
+def _batch_or_404(batch_id: int):
+    try:
+        return data.get_batch(batch_id)
+    except NotFound:
+        abort(404)
+
+
+def _correctable(batch, form, keying) -> bool:
+    single_or_waiting = not batch.double_entry or form.status == "awaiting_second"
+    return batch.status == "open" and keying.round == 1 and single_or_waiting
+
+
+def _render(batch, layout, entry: Entry, *, form=None, status=200, readonly=False):
+    existing = entry.existing
+    existing_url = None
+    if existing is not None:
+        user_id, admin = current_user.id, "admin" in current_user.roles
+        if data.own_keying(existing, user_id) is not None:
+            existing_url = url_for(
+                "paper.entry_edit", batch_id=existing.batch_id, form_id=existing.id
+            )
+        elif data.may_view(existing.batch, user_id, admin):
+            existing_url = url_for("paper.batch_page", batch_id=existing.batch_id)
+    fields = [
+        {
+            "column": c,
+            "id": field_id(c.name),
+            "one_key": c.kind in ONE_KEY_KINDS,
+            "legend": legend(c) if c.kind in ONE_KEY_KINDS else [],
+            "keys": {k: c.label_of(v) for k, v in keys_for(c).items()}
+            if c.kind in ONE_KEY_KINDS
+            else {},
+        }
+        for c in layout.columns
+    ]
+    round_ = data.round_for(batch, current_user.id)
+    return (
+        render_template(
+            "paper/entry.jinja",
+            title=(f"Correct form {form.form_number}" if form else "Key in a form")
+            + f" - batch {batch.id}",
+            batch=batch,
+            paper_form=form,
+            round=round_,
+            sections=_sections(fields),
+            entry=entry,
+            existing_url=existing_url,
+            blank_key=BLANK_KEY,
+            readonly=readonly,
+            counts=data.status_counts(batch),
+        ),
+        status,
+    )
+
+
+def _sections(fields: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Consecutive fields of one section together, in the paper's order."""
+    return [(name, list(group)) for name, group in groupby(fields, lambda f: f["column"].section)]
+
+
+@bp.route("/batches/<int:batch_id>/key", methods=["GET", "POST"])
+@requires_role("volunteer", "admin")
+def entry_new(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    if data.round_for(batch, current_user.id) is None:
+        abort(403)
+    if batch.status != "open":
+        flash(
+            f"Batch {batch.id} is closed: its forms cannot be keyed. "
+            "An administrator can reopen it."
+        )
+        return redirect(url_for("paper.batch_page", batch_id=batch.id))
+    layout = data.layout_of(batch)
+    if request.method == "GET":
+        return _render(batch, layout, Entry(typed={}))
+    entry = read_entry(layout, request.form, batch.collected_on)
+    if entry.errors or entry.general:
+        return _render(batch, layout, entry, status=422)
+    try:
+        saved = data.key_form(current_actor(), batch, entry.number, entry.record)
+    except data.NotAllowed:
+        abort(403)
+    except data.EntryRefused as refused:
+        entry.errors[refused.field or FORM_NUMBER] = refused.message
+        entry.existing = refused.form
+        return _render(batch, layout, entry, status=422)
+    flash(_saved_words(saved))
+    return redirect(url_for("paper.entry_new", batch_id=batch.id))
+
+
+def _saved_words(form) -> str:
+    what = {
+        "final": "it counts now",
+        "awaiting_second": "it waits for its second keying",
+        "to_resolve": "the two keyings differ: a lead or an administrator resolves it",
+    }[form.status]
+    return f"Form {form.form_number} saved: {what}."
+
+
+@bp.route("/batches/<int:batch_id>/forms/<int:form_id>", methods=["GET", "POST"])
+@requires_role("volunteer", "admin")
+def entry_edit(batch_id: int, form_id: int):
+    """One's own keying of a form: shown, and corrected while the batch is open."""
+    batch = _batch_or_404(batch_id)
+    try:
+        form = data.get_form(batch, form_id)
+    except NotFound:
+        abort(404)
+    keying = data.own_keying(form, current_user.id)
+    if keying is None:
+        abort(403)
+    layout = data.layout_of(batch)
+    if request.method == "GET":
+        typed = {FORM_NUMBER: form.form_number}
+        for column in layout.columns:
+            value = keying.record.get(column.name)
+            if value is None:
+                continue
+            if column.kind in ONE_KEY_KINDS:
+                value = next((k for k, c in keys_for(column).items() if c == value), value)
+            typed[column.name] = value
+        readonly = not _correctable(batch, form, keying)
+        return _render(batch, layout, Entry(typed=typed), form=form, readonly=readonly)
+    entry = read_entry(layout, request.form, batch.collected_on)
+    if entry.errors or entry.general:
+        return _render(batch, layout, entry, form=form, status=422)
+    try:
+        data.correct_form(current_actor(), batch, form, entry.number, entry.record)
+    except data.NotAllowed as refused:
+        flash(refused.message)
+        return redirect(url_for("paper.batch_page", batch_id=batch.id))
+    except data.EntryRefused as refused:
+        entry.errors[refused.field or FORM_NUMBER] = refused.message
+        entry.existing = refused.form if refused.form is not form else None
+        return _render(batch, layout, entry, form=form, status=422)
+    flash(f"Form {form.form_number} corrected.")
+    return redirect(url_for("paper.batch_page", batch_id=batch.id))

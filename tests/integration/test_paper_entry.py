@@ -1,0 +1,232 @@
+"""Volunteers key paper forms in batches, through the test client (no JavaScript: the plain
+text boxes and the Save button are the complete path).
+
+Checked from the outside: what the pages say, what counts in reports, and the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.data.audit import events_for
+from app.data.report_queries import ReportFilter, overview
+from app.extensions import db
+from app.models import Answer, PaperBatch, Response
+from tests.conftest import sign_in
+from tests.integration.walker import check_page
+
+SURVEY = "lh-leaving-hospital"  # CTM-15 on a transition stage: patients and carers
+CTM = [f"ctm-15.ctm{n:02d}" for n in range(1, 16)]
+
+
+@pytest.fixture
+def people(demo_area, make_user, app):
+    """Three signed-in clients: two volunteers and an admin."""
+
+    def client_for(*roles, email):
+        user = make_user(*roles, email=email)
+        client = app.test_client()
+        assert sign_in(client, user.email).status_code == 302
+        return client
+
+    return {
+        "ann": client_for("volunteer", email="ann@test.invalid"),
+        "bob": client_for("volunteer", email="bob@test.invalid"),
+        "admin": client_for("admin", email="admin@test.invalid"),
+    }
+
+
+def open_batch(client, double_entry="no", **fields) -> int:
+    data = {
+        "survey": SURVEY,
+        "place": "Ward 7, County Hospital",
+        "collected_on": "2026-03-02",
+        "forms_expected": "3",
+        "double_entry": double_entry,
+        **fields,
+    }
+    response = client.post("/paper/batches/new", data=data)
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/batches/(\d+)/key", response.location).group(1))
+
+
+def a_form(number: str, **answers) -> dict:
+    """A patient's form, keyed as on the paper: the role and services by the numbers shown
+    beside them (1 Patient; 2 County Hospital wards, 5 Own home), statements by 1-4."""
+    form = {"form_number": number, "who_answered": "1", "moved_from": "2", "moved_to": "5"}
+    form |= {name: "3" for name in CTM}
+    form |= answers
+    return form
+
+
+def key(client, batch: int, form: dict):
+    return client.post(f"/paper/batches/{batch}/key", data=form)
+
+
+def errors(response) -> list[str]:
+    soup = check_page(response.text)
+    return [li.get_text(" ", strip=True) for li in soup.select(".nhsuk-error-summary__list li")]
+
+
+def paper_responses() -> list[Response]:
+    query = select(Response).where(Response.channel == "paper").order_by(Response.id)
+    return list(db.session.scalars(query))
+
+
+def counted() -> int:
+    return overview(ReportFilter("leaving-hospital"))["responses"]
+
+
+def test_entry_screen_has_every_question_in_order_with_labels_and_key_legend(people):
+    batch = open_batch(people["ann"])
+    page = people["ann"].get(f"/paper/batches/{batch}/key")
+    assert page.status_code == 200
+    soup = check_page(page.text)
+    boxes = soup.select("form[data-paper-entry] input[type=text], form[data-paper-entry] textarea")
+    names = [b["name"] for b in boxes]
+    assert names[:6] == [
+        "form_number",
+        "date_completed",
+        "journey_code",
+        "who_answered",
+        "moved_from",
+        "moved_to",
+    ]
+    assert names[6:21] == CTM
+    assert "about-you.postcode_district" in names
+    for box in boxes:  # every box has a real label
+        assert soup.select_one(f"label[for='{box['id']}']").get_text(strip=True)
+    assert soup.select_one("#f-form-number").has_attr("autofocus")
+    hint = soup.select_one("#f-ctm-15-ctm01-hint").get_text(" ", strip=True)
+    assert "1 Strongly disagree" in hint and "4 Strongly agree" in hint and "9 or 0" in hint
+    assert "- left blank" in hint
+    # the script is our own file: no inline script under the CSP
+    assert soup.select_one("script[src$='js/paper-entry.js']") is not None
+
+
+def test_a_keyed_form_counts_at_once_as_a_complete_paper_response(people):
+    batch = open_batch(people["ann"])
+    before = counted()
+    response = key(people["ann"], batch, a_form("101", **{"ctm-15.ctm02": "9", CTM[2]: "-"}))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/paper/batches/{batch}/key")  # the next form
+    assert "Form 101 saved" in people["ann"].get(response.location).text
+    [saved] = paper_responses()
+    assert (saved.status, saved.role) == ("complete", "patient")
+    assert (saved.from_service.code, saved.to_service.code) == ("county-wards", "home")
+    answers = {a.item_id: a.code for a in saved.answers}
+    assert answers["ctm01"] == "3" and answers["ctm02"] == "dk" and "ctm03" not in answers
+    assert counted() == before + 1
+    [event] = events_for("paper.key")
+    assert event.actor_email == "ann@test.invalid"
+    assert event.after["batch"] == batch and event.after["form"] == "101"
+
+
+def test_answers_typed_as_codes_or_words_work_without_javascript(people):
+    batch = open_batch(people["ann"])
+    helped = "patient, helped to answer"
+    form = a_form("7", who_answered=helped, moved_from="county-wards", moved_to="Own home")
+    form[CTM[0]] = "strongly agree"
+    assert key(people["ann"], batch, form).status_code == 302
+    [saved] = paper_responses()
+    assert saved.role == "helped" and saved.to_service.code == "home"
+    assert {a.item_id: a.code for a in saved.answers}["ctm01"] == "4"
+
+
+def test_impossible_values_are_refused_with_a_summary_linking_to_each_box(people):
+    batch = open_batch(people["ann"])
+    form = a_form("102", **{CTM[0]: "5", "moved_to": "2", "date_completed": "31/02/2026"})
+    response = key(people["ann"], batch, form)
+    assert response.status_code == 422
+    listed = errors(response)
+    assert any("'5' is not an answer here" in e and "4 for Strongly agree" in e for e in listed)
+    assert any("'31/02/2026' is not a date" in e for e in listed)
+    assert any("a move is between two services" in e for e in listed)
+    soup = check_page(response.text)
+    links = {a["href"] for a in soup.select(".nhsuk-error-summary__list a")}
+    assert {"#f-ctm-15-ctm01", "#f-date-completed", "#f-moved-to"} <= links
+    assert soup.select_one("#f-ctm-15-ctm01")["value"] == "5"  # what was typed stays
+    assert paper_responses() == []
+
+
+def test_required_answers_and_the_form_number_are_needed(people):
+    batch = open_batch(people["ann"])
+    response = key(people["ann"], batch, {CTM[0]: "3"})
+    listed = " ".join(errors(response))
+    assert "Enter the form number" in listed
+    assert "who answered is needed" in listed and "where the person moved from" in listed
+    assert paper_responses() == []
+
+
+def test_a_form_number_keyed_before_is_refused_with_a_link_to_it(people):
+    batch = open_batch(people["ann"])
+    key(people["ann"], batch, a_form("0042"))
+    response = key(people["ann"], batch, a_form("42", **{CTM[0]: "1"}))
+    assert response.status_code == 422
+    assert any("Form 42 has already been keyed in this batch" in e for e in errors(response))
+    soup = check_page(response.text)
+    link = soup.select_one("#f-form-number-error a")
+    assert link is not None and link.get_text(strip=True) == "See the entry already keyed"
+    shown = people["ann"].get(link["href"])
+    assert shown.status_code == 200
+    assert check_page(shown.text).select_one("#f-form-number")["value"] == "42"
+    # in another batch of the same survey, by someone else: refused too, naming the batch
+    other = open_batch(people["bob"])
+    response = key(people["bob"], other, a_form("42"))
+    assert any(f"batch {batch} (Ward 7" in e for e in errors(response))
+    assert len(paper_responses()) == 1
+
+
+def test_only_the_batch_owner_sees_and_corrects_its_forms(people):
+    batch = open_batch(people["ann"])
+    key(people["ann"], batch, a_form("5"))
+    form_url = f"/paper/batches/{batch}/forms/"
+    form_id = int(
+        re.search(r"/forms/(\d+)", people["ann"].get(f"/paper/batches/{batch}").text).group(1)
+    )
+    assert people["bob"].get(f"/paper/batches/{batch}").status_code == 403
+    assert people["bob"].get(f"/paper/batches/{batch}/key").status_code == 403
+    assert people["bob"].get(f"{form_url}{form_id}").status_code == 403
+    assert people["bob"].post(f"{form_url}{form_id}", data=a_form("5")).status_code == 403
+    bobs_list = check_page(people["bob"].get("/paper/batches").text)
+    assert bobs_list.select(f"a[href='/paper/batches/{batch}']") == []
+    # the owner corrects a slip: the response is made again from the corrected keying
+    fixed = people["ann"].post(f"{form_url}{form_id}", data=a_form("5", **{CTM[0]: "1"}))
+    assert fixed.status_code == 302
+    [saved] = paper_responses()
+    assert {a.item_id: a.code for a in saved.answers}["ctm01"] == "1"
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 15
+    assert events_for("paper.correct")[0].before["ctm-15.ctm01"] == "3"
+
+
+def test_a_closed_batch_refuses_keying_until_an_admin_reopens_it(people):
+    batch = open_batch(people["ann"])
+    key(people["ann"], batch, a_form("1"))
+    assert people["ann"].post(f"/paper/batches/{batch}/close").status_code == 302
+    refused = people["ann"].post(f"/paper/batches/{batch}/key", data=a_form("2"))
+    assert refused.status_code == 302
+    assert "is closed" in people["ann"].get(refused.location).text
+    form_id = db.session.scalar(select(PaperBatch).where(PaperBatch.id == batch)).forms[0].id
+    correction = people["ann"].post(f"/paper/batches/{batch}/forms/{form_id}", data=a_form("1"))
+    assert "is closed" in people["ann"].get(correction.location).text
+    assert len(paper_responses()) == 1
+    # volunteers cannot reopen; an admin can, and it is audited
+    assert people["ann"].post(f"/paper/batches/{batch}/reopen").status_code == 403
+    assert people["admin"].post(f"/paper/batches/{batch}/reopen").status_code == 302
+    assert events_for("paper.batch_reopen")[0].actor_email == "admin@test.invalid"
+    assert key(people["ann"], batch, a_form("2")).status_code == 302
+    assert len(paper_responses()) == 2
+
+
+def test_batch_form_is_checked(people):
+    response = people["ann"].post(
+        "/paper/batches/new",
+        data={"survey": "", "place": "", "collected_on": "2999-01-01", "forms_expected": "lots"},
+    )
+    listed = " ".join(errors(response))
+    assert "Choose the survey" in listed and "Enter where the forms were collected" in listed
+    assert "as a number like 25" in listed
+    assert events_for("paper.batch_open") == []
