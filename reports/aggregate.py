@@ -9,7 +9,7 @@ figure carries no number at all, so no output format can show one by mistake.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reports.disclosure import suppress_partition, suppress_table
@@ -44,8 +44,9 @@ def figure(n: int, total: float, total_sq: float, level: float, reference: float
     return {
         "n": n,
         "mean": estimate.mean if estimate else None,
-        "low": estimate.low if estimate else None,
-        "high": estimate.high if estimate else None,
+        # Scores lie on 0-100: an interval is shown within it ("-1.7 to 65.7" reads as an error).
+        "low": max(0.0, estimate.low) if estimate and estimate.low is not None else None,
+        "high": min(100.0, estimate.high) if estimate and estimate.high is not None else None,
         "band": band(estimate, reference),
         "suppressed": False,
     }
@@ -80,9 +81,17 @@ def pathway_figures(inp: ReportInput) -> dict[str, dict]:
     return out
 
 
-def breakdown(inp: ReportInput, name: str, keys: tuple[str, ...], reference: dict) -> list[dict]:
+def breakdown(
+    inp: ReportInput,
+    name: str,
+    keys: tuple[str, ...],
+    reference: dict,
+    forced: Callable[[str, dict], set] | None = None,
+) -> list[dict]:
     """One partition of the pathway (by stage, service, role...): each group's figure per
-    measure, banded against the pathway, with primary and secondary suppression."""
+    measure, banded against the pathway, with primary and secondary suppression.
+    ``forced(measure, made)``: keys that must be hidden because another table would give
+    them away (see ``_sectors``)."""
     cells = []
     for measure, rows in _by_measure(inp.rows.get(name, [])).items():
         ref = reference.get(measure, {}).get("mean")
@@ -94,13 +103,32 @@ def breakdown(inp: ReportInput, name: str, keys: tuple[str, ...], reference: dic
             }
             for r in rows
         }
-        hidden = suppress_partition({k: c["n"] for k, c in made.items()}, inp.threshold)
+        must = forced(measure, made) if forced else set()
+        hidden = suppress_partition(
+            {k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must
+        )
         cells += [hide(c) if k in hidden else c for k, c in made.items()]
     return cells
 
 
-def transitions(inp: ReportInput, reference: dict) -> list[dict]:
-    """Moved-from x moved-to: a two-way table with row and column totals implied."""
+def hidden_keys(cells: list[dict], key: str) -> set[tuple[str, object]]:
+    """(measure, value of ``key``) of every suppressed cell of a breakdown."""
+    return {(c["measure"], c[key]) for c in cells if c["suppressed"]}
+
+
+def transitions(
+    inp: ReportInput,
+    reference: dict,
+    hidden_stages: set = frozenset(),
+    hidden_services: set = frozenset(),
+) -> list[dict]:
+    """Moved-from x moved-to: a two-way table with row and column totals implied.
+
+    Linked tables: the moves add up to the transition stages' figures, and a move counts for
+    the service left in the services breakdown. So when the journey hides a transition stage
+    every move of that measure is hidden, and when the services breakdown hides a service,
+    the moves from it are hidden (else the shown moves would bound the hidden figures)."""
+    transition_stages = {s["slug"] for s in inp.stages if s.get("kind") == "transition"}
     cells = []
     for measure, rows in _by_measure(inp.rows.get("transition", [])).items():
         ref = reference.get(measure, {}).get("mean")
@@ -114,7 +142,11 @@ def transitions(inp: ReportInput, reference: dict) -> list[dict]:
             for r in rows
             if r["from_service"] and r["to_service"]
         }
-        hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold)
+        if any((measure, stage) in hidden_stages for stage in transition_stages):
+            must = set(made)
+        else:
+            must = {k for k in made if (measure, k[0]) in hidden_services}
+        hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must)
         cells += [hide(c) if k in hidden else c for k, c in made.items()]
     return cells
 
@@ -225,17 +257,21 @@ def build_report(inp: ReportInput) -> dict:
     journey.sort(key=lambda c: (order.get(c["stage"], 99), c["measure"]))
     for cell in journey:
         cell["stage_name"] = stage_names.get(cell["stage"], cell["stage"])
-    moves = transitions(inp, reference)
+    services = breakdown(inp, "service", ("service",), reference)
+    moves = transitions(
+        inp, reference, hidden_keys(journey, "stage"), hidden_keys(services, "service")
+    )
     for cell in moves:
         cell["from_name"] = service_names.get(cell["from_service"], cell["from_service"])
         cell["to_name"] = service_names.get(cell["to_service"], cell["to_service"])
-    services = breakdown(inp, "service", ("service",), reference)
     for cell in services:
         cell["service_name"] = service_names.get(cell["service"], cell["service"])
     items = statements(inp)
     for s in items:
         s["stage_name"] = stage_names.get(s["stage"], s["stage"])
     ranked = points(journey, moves, items)
+    roles = breakdown(inp, "role", ("role",), reference)
+    trend = breakdown(inp, "quarter", ("quarter",), reference)
     equality = {
         dim: {
             "groups": breakdown(inp, f"equality:{dim}", (dim,), reference),
@@ -259,17 +295,56 @@ def build_report(inp: ReportInput) -> dict:
         "journey": journey,
         "transitions": moves,
         "services": services,
-        "sectors": breakdown(inp, "sector", ("sector",), reference),
-        "roles": breakdown(inp, "role", ("role",), reference),
+        "sectors": breakdown(
+            inp, "sector", ("sector",), reference, _sectors_giving_away(inp, services)
+        ),
+        "roles": roles,
         "statements": items,
         "equality": equality,
-        "trend": breakdown(inp, "quarter", ("quarter",), reference),
-        "stage_trend": _named_stages(_stage_trend(inp, reference), inp.stages),
+        "trend": trend,
+        "stage_trend": _named_stages(
+            _two_way(
+                inp,
+                "stage_quarter",
+                ("stage", "quarter"),
+                reference,
+                hidden_keys(journey, "stage"),
+                hidden_keys(trend, "quarter"),
+            ),
+            inp.stages,
+        ),
         "stage_roles": _named_stages(
-            _two_way(inp, "stage_role", ("stage", "role"), reference), inp.stages
+            _two_way(
+                inp,
+                "stage_role",
+                ("stage", "role"),
+                reference,
+                hidden_keys(journey, "stage"),
+                hidden_keys(roles, "role"),
+            ),
+            inp.stages,
         ),
         "comments": _comments(inp),
     }
+
+
+def _sectors_giving_away(inp: ReportInput, services: list[dict]) -> Callable[[str, dict], set]:
+    """Sectors to hide because, shown, they would give away hidden services: a sector's figure
+    minus its shown services is the sum of its hidden ones, which must hold the threshold."""
+    sector_of = {code: s.get("sector") for code, s in inp.services.items()}
+    labels = inp.sectors
+
+    def forced(measure: str, made: dict) -> set:
+        held: dict = defaultdict(int)
+        for c in services:
+            if c["measure"] == measure and c["suppressed"]:
+                code = c["service"]
+                sector = sector_of.get(code)
+                held[labels.get(sector, sector)] += counts.get((measure, code), 0)
+        return {k for k in made if 0 < held.get(k[0], 0) < inp.threshold}
+
+    counts = {(r["measure"], r["service"]): r["n"] for r in inp.rows.get("service", [])}
+    return forced
 
 
 def _named_stages(cells: list[dict], stages: list[dict]) -> list[dict]:
@@ -286,13 +361,26 @@ def _counts(counts: Mapping[str, int], threshold: int) -> dict[str, int | None]:
 
 
 def _overview(overview: dict, threshold: int) -> dict:
-    channels = _counts(overview.get("channels", {}), threshold)
-    return {**overview, "channels": channels}
+    """Channel and role counts are breakdowns of the total like any other: suppressed too."""
+    return {
+        **overview,
+        "channels": _counts(overview.get("channels", {}), threshold),
+        "roles": _counts(overview.get("roles", {}), threshold),
+    }
 
 
-def _two_way(inp: ReportInput, name: str, keys: tuple[str, str], reference: dict) -> list[dict]:
+def _two_way(
+    inp: ReportInput,
+    name: str,
+    keys: tuple[str, str],
+    reference: dict,
+    hidden_rows: set = frozenset(),
+    hidden_cols: set = frozenset(),
+) -> list[dict]:
     """A breakdown by two keys (stage x quarter, stage x role), suppressed as a two-way table
-    whose row and column totals are shown elsewhere in the report."""
+    whose row and column totals are shown elsewhere in the report. Where that other table
+    hides a total (``hidden_rows``, ``hidden_cols``: (measure, key)), the whole row or column
+    is hidden here: otherwise its shown cells would give the hidden total away."""
     cells = []
     for measure, rows in _by_measure(inp.rows.get(name, [])).items():
         ref = reference.get(measure, {}).get("mean")
@@ -305,13 +393,10 @@ def _two_way(inp: ReportInput, name: str, keys: tuple[str, str], reference: dict
             }
             for r in rows
         }
-        hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold)
+        must = {k for k in made if (measure, k[0]) in hidden_rows or (measure, k[1]) in hidden_cols}
+        hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must)
         cells += [hide(c) if k in hidden else c for k, c in made.items()]
     return cells
-
-
-def _stage_trend(inp: ReportInput, reference: dict) -> list[dict]:
-    return _two_way(inp, "stage_quarter", ("stage", "quarter"), reference)
 
 
 def _comments(inp: ReportInput) -> list[dict]:

@@ -287,11 +287,16 @@ class _Table:
 
 
 def suppress_table(
-    counts: Mapping[tuple[R, C], int], threshold: int = DEFAULT_THRESHOLD
+    counts: Mapping[tuple[R, C], int],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    hidden: Iterable[tuple[R, C]] = (),
 ) -> set[tuple[R, C]]:
     """The cells to hide in a two-way table whose row and column totals are shown.
 
-    Rule: the partition rule (:func:`suppress_partition`) on every row and every column,
+    Rule: the partition rule (:func:`suppress_partition`) on every row and every column
+    (starting from ``hidden``: cells that must be hidden anyway, e.g. because a linked table
+    hides their row's total),
     repeated until nothing changes; then an audit (:func:`recoverable_table`): while some
     hidden cell can be proved to hold fewer than ``threshold`` people by working through the
     rows and columns, one more cell is hidden (the smallest shown cell whose hiding protects
@@ -304,7 +309,7 @@ def suppress_table(
     in linked tables; Hundepool et al. (2012) ch. 4 on auditing a suppression pattern.
     """
     table = _Table(counts, threshold)
-    hidden = table.rule_on_lines(set())
+    hidden = table.rule_on_lines(set(hidden) & set(table.cells))
     while True:
         problems = [f for f in table.findings(hidden) if f.cells[0] in hidden]
         if not problems:

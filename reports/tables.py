@@ -75,7 +75,7 @@ def to_csv(report: dict) -> bytes:
     frames = [
         pd.DataFrame(rows).assign(table=name) for name, rows in tables(report).items() if rows
     ]
-    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"table": []})
     cols = ["table", *[c for c in data.columns if c != "table"]]
     return data[cols].to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel reads UTF-8
 

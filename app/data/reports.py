@@ -130,6 +130,7 @@ def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> Report
         comments=q.comments(f),
         group_counts=counts,
         threshold=threshold,
+        sectors=dict(SECTORS),
         level=level,
     )
 
