@@ -30,10 +30,12 @@ system-deps:
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-# Tests also need PostgreSQL (the production database).
+# Tests also need PostgreSQL (the production database) and pdftoppm (poppler-utils: the
+# printed forms' QR codes are scanned from a picture of the PDF).
 test-system-deps:
 	@missing=""; \
 	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(IS_ROOT_DEBIAN)" = yes ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \

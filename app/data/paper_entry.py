@@ -12,7 +12,7 @@ Every change writes an audit row in the same transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,10 +30,20 @@ from app.models import (
     Response,
     ResponseProfile,
     ResponseScore,
+    Service,
     Survey,
 )
-from app.models.response import utcnow
-from surveys.codebook import FORM_NUMBER, JOURNEY, Layout
+from app.models.response import ROLES, utcnow
+from surveys.codebook import (
+    FORM_NUMBER,
+    JOURNEY,
+    MOVED_FROM,
+    MOVED_TO,
+    ROLE,
+    SERVICE,
+    Choice,
+    Layout,
+)
 
 
 class EntryRefused(DataError):
@@ -52,6 +62,73 @@ class NotAllowed(DataError):
 # --- batches ---------------------------------------------------------------------------------
 
 
+# The form fields a batch can fill in for each of its forms (see batch_defaults).
+DEFAULT_FIELDS = (ROLE, SERVICE, MOVED_FROM, MOVED_TO)
+
+
+def default_choices() -> tuple[list[Choice], list[Choice]]:
+    """Every role and every live service of the area: a batch's defaults are chosen on the
+    same page as its survey, so they are offered before the survey is known and checked
+    against it afterwards (``batch_defaults``)."""
+    services = db.session.scalars(
+        select(Service).where(Service.retired.is_(False)).order_by(Service.name)
+    )
+    return (
+        [Choice(code, label) for code, label in ROLES.items()],
+        [Choice(s.code, s.name) for s in services],
+    )
+
+
+def _listed(choices: Iterable[Choice]) -> str:
+    """'A', 'B' or 'C' (quoted: some labels have commas of their own)."""
+    labels = [f"'{c.label}'" for c in choices]
+    return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else "".join(labels)
+
+
+def batch_defaults(survey: Survey, chosen: Mapping[str, str | None]) -> dict[str, str]:
+    """The values chosen for a batch's forms to start with (blank ones left out), checked
+    against the survey's paper form: EntryRefused, naming the field, when the survey does not
+    ask that field or does not offer that value. The result has a record's shape."""
+    layout = layout_for(survey)
+    roles, services = default_choices()
+    label = {c.code: c.label for c in (*roles, *services)}
+    defaults: dict[str, str] = {}
+    for name in DEFAULT_FIELDS:
+        value = chosen.get(name)
+        if not value:
+            continue
+        column = layout.column(name)
+        if column is None and name == SERVICE:
+            raise EntryRefused(
+                f"{survey.title} asks where people moved from and to, not about one service. "
+                "Leave the service not set, or choose where people moved from and to",
+                name,
+            )
+        if column is None:
+            raise EntryRefused(
+                f"{survey.title} is about one service, not a move between services. Leave where "
+                "people moved from and to not set, or choose the service the forms are about",
+                name,
+            )
+        if value not in {c.code for c in column.choices}:
+            words = label.get(value, value)
+            if name == ROLE:
+                message = f"'{words}' is not one of the people who answer {survey.title}"
+            else:
+                message = f"'{words}' is not one of the services {survey.title} asks about"
+            raise EntryRefused(
+                f"{message}. Choose {_listed(column.choices)}, or leave it not set", name
+            )
+        defaults[name] = value
+    if MOVED_FROM in defaults and defaults.get(MOVED_FROM) == defaults.get(MOVED_TO):
+        raise EntryRefused(
+            "Where people moved from and where they moved to are the same service: a move is "
+            "between two services. Choose two different ones, or leave one not set",
+            MOVED_TO,
+        )
+    return defaults
+
+
 def open_batch(
     actor: Actor,
     survey: Survey,
@@ -60,7 +137,10 @@ def open_batch(
     collected_on: date,
     forms_expected: int,
     double_entry: bool,
+    defaults: Mapping[str, str | None] | None = None,
 ) -> PaperBatch:
+    """A new keyed batch; EntryRefused (nothing saved) when a default does not fit the survey."""
+    checked = batch_defaults(survey, defaults or {})
     batch = new_batch(
         survey,
         source="keyed",
@@ -70,6 +150,7 @@ def open_batch(
         forms_expected=forms_expected,
         double_entry=double_entry,
     )
+    batch.defaults = checked or None
     db.session.flush()
     record(
         actor,
@@ -82,6 +163,7 @@ def open_batch(
             "collected_on": collected_on.isoformat(),
             "forms_expected": forms_expected,
             "double_entry": double_entry,
+            "defaults": checked,
         },
     )
     db.session.commit()

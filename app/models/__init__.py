@@ -7,6 +7,7 @@ blueprints never import them (an import-linter contract checks).
 from app.models.area import Pathway, Service, Stage, Survey, SurveyInstrument, survey_services
 from app.models.audit import AuditEvent
 from app.models.paper import PaperBatch, PaperForm, PaperKeying, PaperResolution
+from app.models.paper_print import PaperPrintedForm, PaperPrintRun  # noqa: F401
 from app.models.response import Answer, InstrumentVersion, Journey, Response, response_instruments
 from app.models.score import ResponseProfile, ResponseScore
 from app.models.user import STAFF_ROLES, PasswordLink, StaffSession, User

@@ -71,6 +71,9 @@ class PaperBatch(db.Model):
     # An import's file, for the record: its name as uploaded and the SHA-256 of its bytes.
     file_name: Mapped[str | None] = mapped_column(String(255))
     file_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Keyed batches: values most of its forms share ({"who_answered": "patient", "moved_from":
+    # ...}, the record's shape), filled in on each new form; None when none were given.
+    defaults: Mapped[dict | None] = mapped_column(JSON)
 
     survey: Mapped[Survey] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -8,5 +8,6 @@ from app.paper import (  # noqa: E402, F401  (keyed entry)
     batches,
     double_entry,
     entry,
+    printing,
     routes,
 )

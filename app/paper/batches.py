@@ -45,20 +45,25 @@ def batch_list():
 @requires_role("volunteer", "admin")
 def batch_new():
     surveys = area_data.all_surveys()
-    form = batch_form(surveys)
+    form = batch_form(surveys, *data.default_choices())
     if form.validate_on_submit():
         if form.collected_on.data > datetime.now(UTC).date():
             form.collected_on.errors.append("The date the forms were collected is in the future")
         else:
-            batch = data.open_batch(
-                current_actor(),
-                area_data.get_survey(form.survey.data),
-                place=form.place.data,
-                collected_on=form.collected_on.data,
-                forms_expected=form.forms_expected.data,
-                double_entry=form.double_entry.data == "yes",
-            )
-            return redirect(url_for("paper.entry_new", batch_id=batch.id))
+            try:
+                batch = data.open_batch(
+                    current_actor(),
+                    area_data.get_survey(form.survey.data),
+                    place=form.place.data,
+                    collected_on=form.collected_on.data,
+                    forms_expected=form.forms_expected.data,
+                    double_entry=form.double_entry.data == "yes",
+                    defaults={name: form[name].data for name in data.DEFAULT_FIELDS},
+                )
+            except data.EntryRefused as refused:
+                form[refused.field].errors.append(refused.message)
+            else:
+                return redirect(url_for("paper.entry_new", batch_id=batch.id))
     return render_template("paper/batch_new.jinja", title="Open a batch of paper forms", form=form)
 
 
@@ -82,10 +87,18 @@ def batch_page(batch_id: int):
         round=data.round_for(batch, user_id),
         user_id=user_id,
         own_keying=data.own_keying,
+        defaults=_defaults_in_words(batch),
         counts=data.status_counts(batch),
         agreement=data.batch_agreement(batch) if batch.double_entry and lead else None,
         volunteers=data.volunteer_agreement([batch]) if batch.double_entry and lead else [],
     )
+
+
+def _defaults_in_words(batch) -> list[tuple[str, str]]:
+    """(field, value) for the batch's defaults, as the entry screen words them."""
+    layout = data.layout_of(batch)
+    found = [(layout.column(name), code) for name, code in (batch.defaults or {}).items()]
+    return [(column.title, column.label_of(code)) for column, code in found if column]
 
 
 @bp.post("/batches/<int:batch_id>/close")

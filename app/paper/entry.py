@@ -4,7 +4,8 @@ Every answer box is a plain text box, so the page works without JavaScript: type
 key (or its code, or its words) and press Save. ``static/js/paper-entry.js`` makes it fast:
 each key is checked as it is typed and focus moves on by itself. The server checks everything
 again with the importer's checks (``app.paper.checking``), so keyed and imported forms meet
-the same rules.
+the same rules. A new form starts with the batch's defaults in their boxes (who answered, the
+service or the move), which focus skips; saved, they are ordinary values of the record.
 """
 
 from __future__ import annotations
@@ -67,6 +68,23 @@ def _legend_order(pair: tuple[str, str]) -> tuple[bool, int]:
     """1, 2, 3 ... then "9 or 0", then the blank key last."""
     key = pair[0]
     return (key == BLANK_KEY, 0 if key == BLANK_KEY else int(key.split()[0]))
+
+
+def key_of(column: Column, code: str) -> str | None:
+    """The key typed for an option code (the first, for don't know's 9 or 0)."""
+    return next((k for k, c in keys_for(column).items() if c == code), None)
+
+
+def batch_defaults(batch, layout: Layout) -> dict[str, str]:
+    """Column name -> key, for the batch's defaults the form still offers (a service
+    retired since the batch was opened is left out: its box starts empty)."""
+    found = {}
+    for name, code in (batch.defaults or {}).items():
+        column = layout.column(name)
+        key = key_of(column, code) if column and column.kind in ONE_KEY_KINDS else None
+        if key is not None:
+            found[name] = key
+    return found
 
 
 def field_id(name: str) -> str:
@@ -148,10 +166,13 @@ def _render(batch, layout, entry: Entry, *, form=None, status=200, readonly=Fals
             )
         elif data.may_view(existing.batch, user_id, admin):
             existing_url = url_for("paper.batch_page", batch_id=existing.batch_id)
+    # A new form starts with the batch's defaults; a keying being corrected shows its own.
+    defaults = batch_defaults(batch, layout) if form is None else {}
     fields = [
         {
             "column": c,
             "id": field_id(c.name),
+            "default": c.label_of(batch.defaults[c.name]) if c.name in defaults else None,
             "one_key": c.kind in ONE_KEY_KINDS,
             "legend": legend(c) if c.kind in ONE_KEY_KINDS else [],
             "keys": {k: c.label_of(v) for k, v in keys_for(c).items()}
@@ -170,6 +191,7 @@ def _render(batch, layout, entry: Entry, *, form=None, status=200, readonly=Fals
             paper_form=form,
             round=round_,
             sections=_sections(fields),
+            from_batch=bool(defaults),
             entry=entry,
             existing_url=existing_url,
             blank_key=BLANK_KEY,
@@ -199,7 +221,7 @@ def entry_new(batch_id: int):
         return redirect(url_for("paper.batch_page", batch_id=batch.id))
     layout = data.layout_of(batch)
     if request.method == "GET":
-        return _render(batch, layout, Entry(typed={}))
+        return _render(batch, layout, Entry(typed=batch_defaults(batch, layout)))
     entry = read_entry(layout, request.form, batch.collected_on)
     if entry.errors or entry.general:
         return _render(batch, layout, entry, status=422)
@@ -244,7 +266,7 @@ def entry_edit(batch_id: int, form_id: int):
             if value is None:
                 continue
             if column.kind in ONE_KEY_KINDS:
-                value = next((k for k, c in keys_for(column).items() if c == value), value)
+                value = key_of(column, value) or value
             typed[column.name] = value
         readonly = not _correctable(batch, form, keying)
         return _render(batch, layout, Entry(typed=typed), form=form, readonly=readonly)

@@ -96,11 +96,32 @@ class BatchForm(FlaskForm):
         validators=[InputRequired("Choose whether the batch is keyed twice")],
         invalid_choice_message="Choose one of the options shown",
     )
+    # Optional: values most forms of the batch share, filled in on each new form. The names
+    # are the record's column names; the choices are checked against the survey on saving.
+    who_answered = Select("Who answered", default="")
+    service = Select(
+        "The service the forms are about",
+        description="For a survey about one service",
+        default="",
+    )
+    moved_from = Select(
+        "Where people moved from",
+        description="For a survey about a move between services",
+        default="",
+    )
+    moved_to = Select("Where people moved to", default="")
 
 
-def batch_form(surveys) -> BatchForm:
+NOT_SET = ("", "Not set: key it on each form")
+
+
+def batch_form(surveys, roles, services) -> BatchForm:
+    """``roles`` and ``services``: the choices offered as defaults (codes and labels)."""
     form = BatchForm()
     form.survey.choices = options(
         [("", "Choose a survey"), *((s.slug, f"{s.title} ({s.stage.name})") for s in surveys)]
     )
+    form.who_answered.choices = options([NOT_SET, *((r.code, r.label) for r in roles)])
+    for field in (form.service, form.moved_from, form.moved_to):
+        field.choices = options([NOT_SET, *((s.code, s.label) for s in services)])
     return form

@@ -1,7 +1,8 @@
-"""Paper forms end to end in Chromium: a volunteer keys three CTM-15 forms with the keyboard
-only, counting every key pressed; a second volunteer keys them again blind, with one
-deliberate difference; the first volunteer (the batch's lead) resolves it; the three
-responses are counted. axe-core checks every page, at laptop and at phone width.
+"""Paper forms end to end in Chromium: a volunteer opens a batch whose forms are from patients
+moving from the hospital wards to their own home (the batch's defaults), keys three CTM-15
+forms with the keyboard only, counting every key pressed; a second volunteer keys them again
+blind, with one deliberate difference; the first volunteer (the batch's lead) resolves it; the
+three responses are counted. axe-core checks every page, at laptop and at phone width.
 
 Counting rule: every key press counts (page.keyboard.press), except the characters of typed
 text (the form number here), which count as typed text as the issue allows for free text.
@@ -20,13 +21,7 @@ from tests.e2e.pages import check_accessible
 
 PHONE_SIZE = {"width": 360, "height": 640}  # the e2e contexts' default: a phone
 PASSWORD = "harbour-violet-compass-thistle"
-STATEMENTS = 15  # CTM-15
-# The answer boxes a transition form fills with one key each: who answered, moved from,
-# moved to, and the 15 statements.
-ONE_KEY_ANSWERS = 3 + STATEMENTS
-# Keys shown beside the boxes on the entry screen: 1 Patient; 2 County Hospital wards,
-# 5 Own home; statements 1-4.
-FORM_FIELDS_KEYS = ["1", "2", "5"]
+STATEMENTS = 15  # CTM-15: the items of "items + 3"
 
 
 def both_widths(page: Page, what: str) -> None:
@@ -59,7 +54,8 @@ def key_form(person: Admin, number: str, statements: list[str]) -> int:
     expect(number_box).to_be_focused()
     page.keyboard.type(number)  # typed text: not counted
     presses = 0
-    for key in ["Enter", *FORM_FIELDS_KEYS, *statements]:
+    # Who answered, moved from and moved to hold the batch's defaults: Enter goes past them.
+    for key in ["Enter", *statements]:
         page.keyboard.press(key)
         presses += 1
     with page.expect_navigation():
@@ -84,16 +80,29 @@ def test_three_forms_keyed_twice_resolved_and_counted(new_context, live_server):
     page.get_by_label("When the forms were collected").fill("2026-03-02")
     page.get_by_label("How many forms are in the batch").fill("3")
     page.get_by_label("Yes, double entry").check()
+    page.get_by_label("Who answered").select_option(label="Patient")
+    page.get_by_label("Where people moved from").select_option(label="County Hospital wards")
+    page.get_by_label("Where people moved to").select_option(label="Own home")
     page.get_by_role("button", name="Open the batch and start keying").click()
     ann._arrived("entry screen")
     expect(ann.heading()).to_have_text("Key in a form")
 
-    # A wrong key is refused at once, with what is allowed; the box stays empty.
+    # The batch's defaults are in their boxes, labelled; Enter after the form number goes
+    # past them to the first statement, and Shift+Tab reaches them to change one.
     ann.page.keyboard.type("1")
-    for key in ["Enter", *FORM_FIELDS_KEYS]:
-        page.keyboard.press(key)
+    page.keyboard.press("Enter")
     first = page.get_by_label("Before I left the hospital, the staff and I agreed", exact=False)
     expect(first).to_be_focused()
+    moved_to = page.get_by_label("Where the person moved to")
+    expect(moved_to).to_have_value("5")
+    expect(page.locator("#f-moved-to-batch")).to_contain_text("From the batch (Own home)")
+    page.keyboard.press("Shift+Tab")
+    expect(moved_to).to_be_focused()
+    page.keyboard.press("4")
+    expect(page.locator("#f-moved-to-said")).to_have_text("Oakview Care Home")
+    expect(first).to_be_focused()
+
+    # A wrong key is refused at once, with what is allowed; the box stays empty.
     page.keyboard.press("7")
     expect(first).to_have_value("")
     expect(page.locator("#f-ctm-15-ctm01-said")).to_contain_text('"7" is not an answer here')
@@ -109,8 +118,8 @@ def test_three_forms_keyed_twice_resolved_and_counted(new_context, live_server):
     }
     for number, statements in forms.items():
         presses = key_form(ann, number, statements)
-        assert presses <= ONE_KEY_ANSWERS + 3, f"form {number}: {presses} keys"
-        assert presses == ONE_KEY_ANSWERS + 2  # Enter after the number, Enter to save
+        assert presses <= STATEMENTS + 3, f"form {number}: {presses} keys"
+        assert presses == STATEMENTS + 2  # Enter after the number, Enter to save
     assert counted(live_server) == before  # double entry: nothing counts yet
 
     # Bob keys the same forms blind, on a phone, with a slip on form 2's first statement.
@@ -121,9 +130,9 @@ def test_three_forms_keyed_twice_resolved_and_counted(new_context, live_server):
     bob._arrived("batch page, second keyer")
     bob.main().get_by_role("button", name="Key forms a second time").click()
     bob._arrived("entry screen, second keying")
-    for number, statements in forms.items():
+    for number, statements in forms.items():  # his screen starts from the batch's defaults
         slip = ["3", *statements[1:]] if number == "2" else statements
-        key_form(bob, number, slip)
+        assert key_form(bob, number, slip) == STATEMENTS + 2
     assert counted(live_server) == before + 2  # forms 1 and 3 agree; form 2 waits
 
     # Ann, the batch's lead, reads the paper and resolves the difference.

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.data.audit import events_for
 from app.data.report_queries import ReportFilter, overview
 from app.extensions import db
-from app.models import Answer, PaperBatch, Response
+from app.models import Answer, PaperBatch, PaperKeying, Response, Survey
 from tests.conftest import sign_in
 from tests.integration.walker import check_page
 
@@ -230,3 +230,128 @@ def test_batch_form_is_checked(people):
     assert "Choose the survey" in listed and "Enter where the forms were collected" in listed
     assert "as a number like 25" in listed
     assert events_for("paper.batch_open") == []
+
+
+# --- batch defaults: what most forms of a batch share, filled in on each new form ----------
+
+WARD_TO_HOME = {"who_answered": "patient", "moved_from": "county-wards", "moved_to": "home"}
+
+
+def boxes_as_sent(page) -> dict[str, str]:
+    """The entry form's boxes as a browser without JavaScript would send them untouched."""
+    soup = check_page(page.text)
+    form = soup.select_one("form[data-paper-entry]")
+    sent = {box["name"]: box.get("value", "") for box in form.select("input[type=text]")}
+    sent |= {box["name"]: box.get_text() for box in form.select("textarea")}
+    return sent
+
+
+def keyings(number: str) -> list[dict]:
+    query = select(PaperKeying).order_by(PaperKeying.round)
+    return [k.record for k in db.session.scalars(query) if k.form.form_number == number]
+
+
+@pytest.mark.parametrize(
+    ("defaults", "refused"),
+    [
+        ({"who_answered": "carer"}, "'Carer' is not one of the people who answer Leaving hospital"),
+        (
+            {"moved_from": "riverside-surgery"},
+            "'Riverside Surgery' is not one of the services Leaving hospital asks about",
+        ),
+        ({"moved_to": "nowhere"}, "Choose one of the options for where people moved to"),
+        ({"service": "county-wards"}, "asks where people moved from and to, not about one"),
+        ({"moved_from": "home", "moved_to": "home"}, "a move is between two services"),
+    ],
+)
+def test_batch_defaults_must_fit_the_survey_and_nothing_is_saved_otherwise(
+    people, defaults, refused
+):
+    survey = db.session.scalar(select(Survey).where(Survey.slug == SURVEY))
+    survey.roles = ["patient", "helped"]  # this survey's forms are not for carers
+    db.session.commit()
+    data = {
+        "survey": SURVEY,
+        "place": "Ward 7, County Hospital",
+        "collected_on": "2026-03-02",
+        "forms_expected": "3",
+        "double_entry": "no",
+        **defaults,
+    }
+    response = people["ann"].post("/paper/batches/new", data=data)
+    assert response.status_code == 200
+    listed = errors(response)
+    assert any(refused in e for e in listed), listed
+    assert db.session.scalar(select(func.count()).select_from(PaperBatch)) == 0
+    assert events_for("paper.batch_open") == []
+
+
+def test_a_new_form_starts_with_the_batch_defaults_labelled_and_skipped_by_focus(people):
+    batch = open_batch(people["ann"], **WARD_TO_HOME)
+    page = people["ann"].get(f"/paper/batches/{batch}/key")
+    soup = check_page(page.text)
+    sent = boxes_as_sent(page)
+    # the keys shown beside the boxes: 1 Patient, 2 County Hospital wards, 5 Own home
+    assert (sent["who_answered"], sent["moved_from"], sent["moved_to"]) == ("1", "2", "5")
+    assert sent["form_number"] == "" and all(sent[name] == "" for name in CTM)
+    for name, words in [("who-answered", "Patient"), ("moved-to", "Own home")]:
+        box = soup.select_one(f"#f-{name}")
+        assert box.has_attr("data-batch-default")  # the script moves focus past it
+        note = soup.select_one(f"#f-{name}-batch")
+        assert f"From the batch ({words})" in note.get_text(" ", strip=True)
+        assert "change it if this form says otherwise" in note.get_text(" ", strip=True)
+        assert f"f-{name}-batch" in box["aria-describedby"].split()
+    assert not soup.select_one("#f-ctm-15-ctm01").has_attr("data-batch-default")
+    assert soup.select_one("#f-form-number").has_attr("autofocus")
+    summary = check_page(people["ann"].get(f"/paper/batches/{batch}").text)
+    row = summary.find("dt", string=re.compile("Filled in on each new form"))
+    assert "Where the person moved to: Own home" in row.find_next("dd").get_text(" ", strip=True)
+
+
+def test_a_default_is_saved_as_a_plain_value_and_any_form_can_change_it(people):
+    batch = open_batch(people["ann"], **WARD_TO_HOME)
+    statements = {name: "3" for name in CTM}
+    for number, changed in [("1", {}), ("2", {"moved_to": "Oakview Care Home"})]:
+        sent = boxes_as_sent(people["ann"].get(f"/paper/batches/{batch}/key"))
+        assert key(people["ann"], batch, sent | statements | changed | {"form_number": number})
+    first, second = paper_responses()
+    assert (first.role, first.from_service.code, first.to_service.code) == (
+        "patient",
+        "county-wards",
+        "home",
+    )
+    assert second.to_service.code == "oakview-care-home"
+    # the same form keyed in full in a batch without defaults makes the same record
+    plain = open_batch(people["bob"])
+    assert key(people["bob"], plain, a_form("3")).status_code == 302
+    assert keyings("1") == keyings("3")
+
+
+def test_a_correction_shows_the_keying_not_the_batch_defaults(people):
+    batch = open_batch(people["ann"], **WARD_TO_HOME)
+    key(people["ann"], batch, a_form("8", moved_to="Oakview Care Home"))
+    form_id = db.session.scalar(select(PaperBatch).where(PaperBatch.id == batch)).forms[0].id
+    page = people["ann"].get(f"/paper/batches/{batch}/forms/{form_id}")
+    soup = check_page(page.text)
+    assert boxes_as_sent(page)["moved_to"] != "5"
+    assert soup.select("[data-batch-default]") == []
+
+
+def test_the_second_keyer_starts_from_the_batch_defaults_not_the_first_keying(people):
+    batch = open_batch(people["ann"], double_entry="yes", **WARD_TO_HOME)
+    statements = {name: "3" for name in CTM}
+    # the paper says the person went to Oakview; Ann changes the default, Bob misses it
+    first = boxes_as_sent(people["ann"].get(f"/paper/batches/{batch}/key"))
+    first |= statements | {"form_number": "1", "moved_to": "Oakview Care Home"}
+    assert key(people["ann"], batch, first).status_code == 302
+    second_screen = people["bob"].get(f"/paper/batches/{batch}/key")
+    second = boxes_as_sent(second_screen)
+    assert (second["who_answered"], second["moved_to"]) == ("1", "5")  # the batch's, not Ann's
+    note = check_page(second_screen.text).select_one("#f-moved-to-batch")
+    assert "From the batch (Own home)" in note.get_text(" ", strip=True)
+    assert key(people["bob"], batch, second | statements | {"form_number": "1"}).status_code == 302
+    ann_record, bob_record = keyings("1")
+    assert (ann_record["moved_to"], bob_record["moved_to"]) == ("oakview-care-home", "home")
+    batch_page = people["ann"].get(f"/paper/batches/{batch}").text
+    assert "1 to resolve" in batch_page
+    assert paper_responses() == []  # the difference is resolved before the form counts

@@ -4,12 +4,15 @@
 //
 // Answer boxes carry data-keys (key -> meaning) and data-blank (the key for "left blank",
 // empty when the answer is required). Typed boxes (form number, dates, codes) carry data-typed.
+// Boxes filled in from the batch's defaults carry data-batch-default: focus moving on by
+// itself goes past them (they stay in the Tab order, to change when a form says otherwise).
 
 const form = document.querySelector("form[data-paper-entry]");
 
 if (form) {
   const boxes = [...form.querySelectorAll("input[type=text], textarea")];
   const answerBoxes = boxes.filter((box) => box.dataset.keys !== undefined);
+  const toKey = (list) => list.filter((box) => box.dataset.batchDefault === undefined);
 
   const keysOf = (box) => JSON.parse(box.dataset.keys);
 
@@ -71,7 +74,7 @@ if (form) {
       const complete = typed === box.dataset.blank || keys[typed] !== undefined;
       const longer = Object.keys(keys).some((key) => key !== typed && key.startsWith(typed));
       show(box, complete ? meaningOf(box, typed) : "", "");
-      if (complete && !longer) focusBox(nextOf(box));
+      if (complete && !longer) focusBox(nextOf(box, toKey(boxes)));
     });
 
     box.addEventListener("input", () => {
@@ -82,12 +85,12 @@ if (form) {
     });
   }
 
-  // Enter in a typed box (form number, date, code) goes on to the next answer box; the
-  // browser's own Enter in an answer box submits the form.
+  // Enter in a typed box (form number, date, code) goes on to the next answer box to key;
+  // the browser's own Enter in an answer box submits the form.
   for (const box of boxes.filter((b) => b.dataset.typed !== undefined)) {
     box.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
-      const next = nextOf(box, answerBoxes);
+      const next = nextOf(box, toKey(answerBoxes));
       if (!next) return;
       event.preventDefault();
       focusBox(next);
