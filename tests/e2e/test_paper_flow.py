@@ -1,4 +1,5 @@
-"""Paper forms end to end in Chromium: a volunteer opens a batch whose forms are from patients
+"""Paper forms end to end in Chromium: a volunteer prints three numbered questionnaires (the
+PDF is downloaded and read back), then opens a batch whose forms are from patients
 moving from the hospital wards to their own home (the batch's defaults), keys three CTM-15
 forms with the keyboard only, counting every key pressed; a second volunteer keys them again
 blind, with one deliberate difference; the first volunteer (the batch's lead) resolves it; the
@@ -11,7 +12,11 @@ A key refused by the page (a deliberate wrong key) is checked separately and not
 
 from __future__ import annotations
 
+import io
+import re
+
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from app.data.audit import SYSTEM
 from app.data.report_queries import ReportFilter, overview
@@ -66,9 +71,34 @@ def key_form(person: Admin, number: str, statements: list[str]) -> int:
     return presses
 
 
+def print_three_forms(person: Admin) -> list[str]:
+    """Print three numbered forms of the survey; return their numbers as the PDF shows them."""
+    page = person.page
+    person.goto("/paper/", "paper home")
+    person.main().get_by_role("button", name="Print questionnaires").click()
+    person._arrived("print questionnaires")
+    page.get_by_label("Survey").select_option(label="Leaving hospital (Leaving hospital)")
+    page.get_by_label("How many forms").fill("3")
+    page.get_by_role("group", name="Large print?").get_by_label("No").check()
+    page.get_by_role("group", name="Print a journey code on each form?").get_by_label("No").check()
+    page.get_by_role("button", name="Number the forms").click()
+    person._arrived("print run")
+    with page.expect_download(timeout=120_000) as info:
+        person.main().get_by_role("button", name="Download the PDF (3 forms)").click()
+    path = info.value.path()
+    assert path, info.value.failure()
+    with open(path, "rb") as f:
+        pdf = PdfReader(io.BytesIO(f.read()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    numbers = sorted(set(re.findall(r"\bP\d+\b", text)), key=lambda n: int(n[1:]))
+    assert len(numbers) == 3, numbers
+    return numbers
+
+
 def test_three_forms_keyed_twice_resolved_and_counted(new_context, live_server):
     before = counted(live_server)
     ann = volunteer(new_context, live_server, "ann-paper@example.org", **LAPTOP)
+    printed = print_three_forms(ann)
     ann.goto("/paper/", "paper home")
     ann.main().get_by_role("button", name="Key in paper forms").click()
     ann._arrived("batches")
@@ -111,10 +141,11 @@ def test_three_forms_keyed_twice_resolved_and_counted(new_context, live_server):
     expect(page.locator("#f-ctm-15-ctm01-said")).to_have_text("Agree")
     ann.goto(page.url, "entry screen, fresh")  # start the measured forms afresh
 
+    first, second, third = printed  # the numbers on the printed forms
     forms = {
-        "1": ["3"] * STATEMENTS,
-        "2": ["4", "3", "9", *["2"] * 12],
-        "3": ["1", "-", *["4"] * 13],
+        first: ["3"] * STATEMENTS,
+        second: ["4", "3", "9", *["2"] * 12],
+        third: ["1", "-", *["4"] * 13],
     }
     for number, statements in forms.items():
         presses = key_form(ann, number, statements)
@@ -131,13 +162,13 @@ def test_three_forms_keyed_twice_resolved_and_counted(new_context, live_server):
     bob.main().get_by_role("button", name="Key forms a second time").click()
     bob._arrived("entry screen, second keying")
     for number, statements in forms.items():  # his screen starts from the batch's defaults
-        slip = ["3", *statements[1:]] if number == "2" else statements
+        slip = ["3", *statements[1:]] if number == second else statements
         assert key_form(bob, number, slip) == STATEMENTS + 2
     assert counted(live_server) == before + 2  # forms 1 and 3 agree; form 2 waits
 
     # Ann, the batch's lead, reads the paper and resolves the difference.
     ann.goto(page.url.replace("/key", ""), "batch page")
-    ann.main().get_by_role("link", name="Resolve form 2").click()
+    ann.main().get_by_role("link", name=f"Resolve form {second}").click()
     ann._arrived("comparison")
     expect(page.get_by_text("They differ on 1 field.")).to_be_visible()
     page.get_by_label("First keying: Strongly agree (4)").check()
