@@ -12,11 +12,15 @@ from app.fields import Date, Select, options, strip
 MAX_BYTES = 10 * 1024 * 1024
 
 
-class ImportForm(FlaskForm):
-    survey = Select("Survey", validators=[InputRequired("Choose the survey the forms belong to")])
-    place = StringField(
+def _survey() -> Select:
+    return Select("Survey", validators=[InputRequired("Choose the survey the forms belong to")])
+
+
+def _place(example: str) -> StringField:
+    """Where a batch of forms was collected (imports and keyed batches ask the same)."""
+    return StringField(
         "Where the forms were collected",
-        description="For example, Riverside Carers' Centre coffee morning",
+        description=f"For example, {example}",
         filters=[strip],
         validators=[
             InputRequired("Enter where the forms were collected"),
@@ -25,12 +29,21 @@ class ImportForm(FlaskForm):
             ),
         ],
     )
-    collected_on = Date(
+
+
+def _collected_on(description: str) -> Date:
+    return Date(
         "When the forms were collected",
-        description=(
-            "As YYYY-MM-DD, for example 2026-03-31. Forms with no date of their own get this one."
-        ),
+        description=description,
         validators=[InputRequired("Enter the date the forms were collected")],
+    )
+
+
+class ImportForm(FlaskForm):
+    survey = _survey()
+    place = _place("Riverside Carers' Centre coffee morning")
+    collected_on = _collected_on(
+        "As YYYY-MM-DD, for example 2026-03-31. Forms with no date of their own get this one."
     )
     file = FileField(
         "Spreadsheet",
@@ -63,23 +76,9 @@ class _Count(IntegerField):
 class BatchForm(FlaskForm):
     """Opening a batch of paper forms to key in."""
 
-    survey = Select("Survey", validators=[InputRequired("Choose the survey the forms belong to")])
-    place = StringField(
-        "Where the forms were collected",
-        description="For example, Ward 7, County Hospital",
-        filters=[strip],
-        validators=[
-            InputRequired("Enter where the forms were collected"),
-            Length(
-                max=200, message="Where the forms were collected must be 200 characters or fewer"
-            ),
-        ],
-    )
-    collected_on = Date(
-        "When the forms were collected",
-        description="As YYYY-MM-DD, for example 2026-03-31",
-        validators=[InputRequired("Enter the date the forms were collected")],
-    )
+    survey = _survey()
+    place = _place("Ward 7, County Hospital")
+    collected_on = _collected_on("As YYYY-MM-DD, for example 2026-03-31")
     forms_expected = _Count(
         "How many forms are in the batch",
         validators=[
