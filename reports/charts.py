@@ -104,7 +104,7 @@ def transitions(report: dict, measure: str) -> go.Figure:
                 "colorscale": "RdYlGn",
                 "cmin": 0,
                 "cmax": 100,
-                "colorbar": {"title": "Score"},
+                "showscale": False,  # each square has its score written on it
             },
             text=[f"{c['mean']:.0f}" for c in shown],
             hovertext=[
@@ -127,10 +127,21 @@ def transitions(report: dict, measure: str) -> go.Figure:
                 name="Suppressed: too few responses",
             )
         )
-    fig.update_xaxes(title="Moved to", categoryorder="array", categoryarray=cols)
+    # Service names wrapped on the axis instead of slanted across the legend.
+    fig.update_xaxes(
+        title="Moved to",
+        categoryorder="array",
+        categoryarray=cols,
+        tickmode="array",
+        tickvals=cols,
+        ticktext=["<br>".join(_wrap(c, 14)) for c in cols],
+        tickangle=0,
+    )
     fig.update_yaxes(title="Moved from", categoryorder="array", categoryarray=rows)
     label = report["meta"]["measures"].get(measure, measure)
-    return _layout(fig, f"Moves between services: {label}", height=max(320, 60 * len(rows) + 160))
+    _layout(fig, f"Moves between services: {label}", height=60 * len(rows) + 260)
+    fig.update_layout(legend={"y": 1.02, "yanchor": "bottom", "x": 0}, margin={"t": 80})
+    return fig
 
 
 def trend(report: dict) -> go.Figure:
@@ -151,8 +162,71 @@ def trend(report: dict) -> go.Figure:
                     name=labels.get(measure, measure),
                 )
             )
+    _quarter_axis(fig, report["trend"])
     fig.update_yaxes(range=[0, 100], title="Score (0-100)")
     return _layout(fig, "Trend by quarter, whole pathway")
+
+
+def _quarter_axis(fig: go.Figure, cells: list[dict]) -> None:
+    """Quarters in time order, every one of them, also one with no point shown: without
+    this Plotly orders categories as the traces first meet them, and a quarter that only a
+    later trace has lands at the end of the axis."""
+    quarters = sorted({c["quarter"] for c in cells})
+    fig.update_xaxes(
+        categoryorder="array", categoryarray=quarters, range=[-0.5, len(quarters) - 0.5]
+    )
+
+
+def stage_trend(report: dict, measure: str) -> go.Figure:
+    """Score by quarter at each stage (a line per stage, in pathway order) for one measure.
+    Suppressed points are left out of the lines and named in a note under the chart."""
+    cells = [c for c in report["stage_trend"] if c["measure"] == measure]
+    names = {c["stage"]: c["stage_name"] for c in report["journey"]}  # in pathway order
+    for c in cells:
+        names.setdefault(c["stage"], c.get("stage_name", c["stage"]))
+    fig = go.Figure()
+    hidden = []
+    for stage in names:
+        mine = sorted((c for c in cells if c["stage"] == stage), key=lambda c: c["quarter"])
+        shown = [c for c in mine if not c["suppressed"]]
+        if suppressed := [c["quarter"] for c in mine if c["suppressed"]]:
+            hidden.append(f"{names.get(stage, stage)}: {', '.join(suppressed)}")
+        if shown:
+            fig.add_trace(
+                go.Scatter(
+                    x=[c["quarter"] for c in shown],
+                    y=[c["mean"] for c in shown],
+                    mode="lines+markers",
+                    name=names.get(stage, stage),
+                )
+            )
+    _quarter_axis(fig, cells)
+    fig.update_yaxes(range=[0, 100], title="Score (0-100)")
+    label = report["meta"]["measures"].get(measure, measure)
+    _layout(fig, f"Trend by quarter at each stage: {label}", height=440)
+    # The legend above the plot, so that the note on hidden points can go under the axis.
+    fig.update_layout(
+        title={"yref": "container", "y": 0.98, "yanchor": "top"},
+        legend={"y": 1.02, "yanchor": "bottom"},
+        margin={"t": 100},
+    )
+    if hidden:
+        threshold = report["meta"]["threshold"]
+        note = f"Not shown, fewer than {threshold} responses: " + "; ".join(hidden)
+        lines = _wrap(note, 100)
+        fig.update_xaxes(title={"text": "<br>".join(lines), "font": {"size": 11}})
+        fig.update_layout(height=440 + 16 * len(lines))
+    return fig
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def main_measures(cells: list[dict]) -> list[str]:
@@ -170,7 +244,7 @@ def headline_measure(report: dict) -> str | None:
 
 def figures(report: dict, compact: bool = False) -> dict[str, go.Figure]:
     """Every chart of the report by a stable name; the dashboard and the PDF both use this.
-    ``compact`` (the PDF) draws equality charts for the headline measure only."""
+    ``compact`` (the PDF) draws equality and stage trend charts for the headline measure only."""
     labels = report["meta"]["measures"]
     headline = headline_measure(report)
     out = {"journey": journey(report)}
@@ -193,4 +267,8 @@ def figures(report: dict, compact: bool = False) -> dict[str, go.Figure]:
             )
     if report["trend"]:
         out["trend"] = trend(report)
+    for measure in main_measures(report["stage_trend"]):
+        if compact and measure != headline:
+            continue
+        out[f"stage_trend:{measure}"] = stage_trend(report, measure)
     return out
