@@ -15,10 +15,6 @@ from app.paper import bp
 from app.paper.forms import batch_form
 
 
-def _is_admin() -> bool:
-    return "admin" in current_user.roles
-
-
 def _batch_or_404(batch_id: int):
     try:
         return data.get_batch(batch_id)
@@ -29,8 +25,9 @@ def _batch_or_404(batch_id: int):
 @bp.get("/batches")
 @requires_role("volunteer", "admin")
 def batch_list():
-    found = data.batches_for(current_user.id, _is_admin())
-    rates = data.volunteer_agreement(data.double_entry_batches()) if _is_admin() else []
+    admin = current_user.has_role("admin")
+    found = data.batches_for(current_user.id, admin)
+    rates = data.volunteer_agreement(data.double_entry_batches()) if admin else []
     return render_template(
         "paper/batch_list.jinja",
         title="Batches of paper forms",
@@ -71,7 +68,7 @@ def batch_new():
 @requires_role("volunteer", "admin")
 def batch_page(batch_id: int):
     batch = _batch_or_404(batch_id)
-    user_id, admin = current_user.id, _is_admin()
+    user_id, admin = current_user.id, current_user.has_role("admin")
     if not data.may_view(batch, user_id, admin):
         abort(403)
     lead = data.is_lead(batch, user_id, admin)
@@ -105,7 +102,7 @@ def _defaults_in_words(batch) -> list[tuple[str, str]]:
 @requires_role("volunteer", "admin")
 def batch_close(batch_id: int):
     batch = _batch_or_404(batch_id)
-    if batch.created_by_id != current_user.id and not _is_admin():
+    if batch.created_by_id != current_user.id and not current_user.has_role("admin"):
         abort(403)
     try:
         data.close_batch(current_actor(), batch)

@@ -96,10 +96,6 @@ def _print_form(surveys) -> PrintForm:
     return form
 
 
-def _is_admin() -> bool:
-    return "admin" in current_user.roles
-
-
 @bp.route("/print", methods=["GET", "POST"])
 @requires_role("volunteer", "admin")
 def home_print():
@@ -120,7 +116,7 @@ def home_print():
         else:
             flash(f"Forms {run.first_form_number} to {run.last_form_number} are numbered.")
             return redirect(url_for("paper.home_print_run", run_id=run.id))
-    runs = paper_print.recent_runs(None if _is_admin() else current_user.id)
+    runs = paper_print.recent_runs(None if current_user.has_role("admin") else current_user.id)
     return render_template(
         "paper/print.jinja",
         title="Print questionnaires",
@@ -136,7 +132,7 @@ def _run_or_404(run_id: int):
         run = paper_print.get_run(run_id)
     except NotFound:
         abort(404)
-    if run.printed_by_id != current_user.id and not _is_admin():
+    if run.printed_by_id != current_user.id and not current_user.has_role("admin"):
         abort(404)
     return run
 
