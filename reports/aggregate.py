@@ -9,10 +9,11 @@ figure carries no number at all, so no output format can show one by mistake.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reports.disclosure import suppress_partition, suppress_table
+from reports.linked import audit_together
 from reports.redact import redact
 from reports.stats import BANDING_METHOD, band, bottom_box, mean_ci, top_box
 
@@ -86,12 +87,10 @@ def breakdown(
     name: str,
     keys: tuple[str, ...],
     reference: dict,
-    forced: Callable[[str, dict], set] | None = None,
 ) -> list[dict]:
     """One partition of the pathway (by stage, service, role...): each group's figure per
-    measure, banded against the pathway, with primary and secondary suppression.
-    ``forced(measure, made)``: keys that must be hidden because another table would give
-    them away (see ``_sectors``)."""
+    measure, banded against the pathway, with primary and secondary suppression (marked, not
+    yet applied: ``build_report`` audits the tables together first, then hides)."""
     cells = []
     for measure, rows in _by_measure(inp.rows.get(name, [])).items():
         ref = reference.get(measure, {}).get("mean")
@@ -103,11 +102,8 @@ def breakdown(
             }
             for r in rows
         }
-        must = forced(measure, made) if forced else set()
-        hidden = suppress_partition(
-            {k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must
-        )
-        cells += [hide(c) if k in hidden else c for k, c in made.items()]
+        hidden = suppress_partition({k: c["n"] for k, c in made.items()}, inp.threshold)
+        cells += [{**c, "suppressed": k in hidden} for k, c in made.items()]
     return cells
 
 
@@ -147,7 +143,7 @@ def transitions(
         else:
             must = {k for k in made if (measure, k[0]) in hidden_services}
         hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must)
-        cells += [hide(c) if k in hidden else c for k, c in made.items()]
+        cells += [{**c, "suppressed": k in hidden} for k, c in made.items()]
     return cells
 
 
@@ -266,42 +262,15 @@ def build_report(inp: ReportInput) -> dict:
         cell["to_name"] = service_names.get(cell["to_service"], cell["to_service"])
     for cell in services:
         cell["service_name"] = service_names.get(cell["service"], cell["service"])
-    items = statements(inp)
-    for s in items:
-        s["stage_name"] = stage_names.get(s["stage"], s["stage"])
-    ranked = points(journey, moves, items)
     roles = breakdown(inp, "role", ("role",), reference)
     trend = breakdown(inp, "quarter", ("quarter",), reference)
-    equality = {
-        dim: {
-            "groups": breakdown(inp, f"equality:{dim}", (dim,), reference),
-            "counts": _counts(inp.group_counts.get(dim, {}), inp.threshold),
-        }
-        for dim in sorted({k.split(":", 1)[1] for k in inp.rows if k.startswith("equality:")})
-    }
-    return {
-        "meta": {
-            **inp.meta,
-            "threshold": inp.threshold,
-            "level": inp.level,
-            "banding_method": BANDING_METHOD,
-            "instruments": inp.instruments,
-            "measures": inp.measures,
-        },
-        "overview": _overview(inp.overview, inp.threshold),
-        "pathway": reference,
-        "strongest": list(reversed(ranked[-3:])),
-        "weakest": ranked[:3],
+    tables = {
         "journey": journey,
-        "transitions": moves,
         "services": services,
-        "sectors": breakdown(
-            inp, "sector", ("sector",), reference, _sectors_giving_away(inp, services)
-        ),
+        "sectors": breakdown(inp, "sector", ("sector",), reference),
         "roles": roles,
-        "statements": items,
-        "equality": equality,
         "trend": trend,
+        "transitions": moves,
         "stage_trend": _named_stages(
             _two_way(
                 inp,
@@ -324,27 +293,45 @@ def build_report(inp: ReportInput) -> dict:
             ),
             inp.stages,
         ),
+    }
+    dims = sorted({k.split(":", 1)[1] for k in inp.rows if k.startswith("equality:")})
+    groups = {dim: breakdown(inp, f"equality:{dim}", (dim,), reference) for dim in dims}
+    overview = _overview(inp.overview, inp.threshold)
+    audit_together(inp, tables, groups, overview.get("responses"))
+    tables = {
+        name: [hide(c) if c["suppressed"] else c for c in cells] for name, cells in tables.items()
+    }
+    groups = {
+        dim: [hide(c) if c["suppressed"] else c for c in cells] for dim, cells in groups.items()
+    }
+    items = statements(inp)
+    for s in items:
+        s["stage_name"] = stage_names.get(s["stage"], s["stage"])
+    ranked = points(tables["journey"], tables["transitions"], items)
+    return {
+        "meta": {
+            **inp.meta,
+            "threshold": inp.threshold,
+            "level": inp.level,
+            "banding_method": BANDING_METHOD,
+            "instruments": inp.instruments,
+            "measures": inp.measures,
+        },
+        "overview": overview,
+        "pathway": reference,
+        "strongest": list(reversed(ranked[-3:])),
+        "weakest": ranked[:3],
+        **tables,
+        "statements": items,
+        "equality": {
+            dim: {
+                "groups": groups[dim],
+                "counts": _counts(inp.group_counts.get(dim, {}), inp.threshold),
+            }
+            for dim in dims
+        },
         "comments": _comments(inp),
     }
-
-
-def _sectors_giving_away(inp: ReportInput, services: list[dict]) -> Callable[[str, dict], set]:
-    """Sectors to hide because, shown, they would give away hidden services: a sector's figure
-    minus its shown services is the sum of its hidden ones, which must hold the threshold."""
-    sector_of = {code: s.get("sector") for code, s in inp.services.items()}
-    labels = inp.sectors
-
-    def forced(measure: str, made: dict) -> set:
-        held: dict = defaultdict(int)
-        for c in services:
-            if c["measure"] == measure and c["suppressed"]:
-                code = c["service"]
-                sector = sector_of.get(code)
-                held[labels.get(sector, sector)] += counts.get((measure, code), 0)
-        return {k for k in made if 0 < held.get(k[0], 0) < inp.threshold}
-
-    counts = {(r["measure"], r["service"]): r["n"] for r in inp.rows.get("service", [])}
-    return forced
 
 
 def _named_stages(cells: list[dict], stages: list[dict]) -> list[dict]:
@@ -395,7 +382,7 @@ def _two_way(
         }
         must = {k for k in made if (measure, k[0]) in hidden_rows or (measure, k[1]) in hidden_cols}
         hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must)
-        cells += [hide(c) if k in hidden else c for k, c in made.items()]
+        cells += [{**c, "suppressed": k in hidden} for k, c in made.items()]
     return cells
 
 

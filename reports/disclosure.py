@@ -42,11 +42,13 @@ suppression; disclosure by differencing); Hundepool et al., "Statistical Disclos
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from scipy.optimize import linprog
+import highspy
+import numpy as np
 
 DEFAULT_THRESHOLD = 10
 
@@ -84,6 +86,54 @@ def _ordered(keys: Iterable[K]) -> list[K]:
         return sorted(keys)  # type: ignore[type-var]
     except TypeError:
         return keys
+
+
+class _Largest:
+    """The most each unknown count can be, given linear links between them and non-negative
+    counts: one linear programme, solved once per unknown with only its objective changed
+    (HiGHS keeps its basis between solves, so each is a fraction of a millisecond).
+
+    ``rows``: (coefficients by unknown's index, lower, upper) per link; an equality has
+    lower == upper."""
+
+    def __init__(self, unknowns: int, rows: list[tuple[dict[int, float], float, float]]):
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        lp.num_col_ = unknowns
+        lp.num_row_ = len(rows)
+        lp.col_cost_ = np.zeros(unknowns)
+        lp.col_lower_ = np.zeros(unknowns)
+        lp.col_upper_ = np.full(unknowns, highspy.kHighsInf)
+        lp.row_lower_ = np.array([low for _, low, _ in rows], dtype=float)
+        lp.row_upper_ = np.array([high for _, _, high in rows], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        starts, index, value = [0], [], []
+        for coefficients, _, _ in rows:
+            index += list(coefficients)
+            value += list(coefficients.values())
+            starts.append(len(index))
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        lp.sense_ = highspy.ObjSense.kMaximize
+        self.highs.passModel(lp)
+
+    def of(self, unknown: int) -> int | None:
+        """The largest whole count ``unknown`` can hold; None when nothing bounds it."""
+        self.highs.changeColCost(unknown, 1.0)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        largest = self.highs.getInfo().objective_function_value
+        self.highs.changeColCost(unknown, 0.0)  # changing the model clears what run() found
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:  # the true counts are always a solution
+            raise RuntimeError(f"disclosure audit failed: {self.highs.modelStatusToString(status)}")
+        return int(largest + 1e-6)
 
 
 def _complete(
@@ -215,24 +265,18 @@ class _Table:
         if not variables:
             return {}
         index = {cell: i for i, cell in enumerate(variables)}
-        a_eq: list[list[float]] = []
-        b_eq: list[float] = []
+        rows = []
         for line in self.lines():
             in_line = [cell for cell in line if cell in hidden]
             if in_line:
-                row = [0.0] * len(variables)
-                for cell in in_line:
-                    row[index[cell]] = 1.0
-                a_eq.append(row)
-                b_eq.append(float(sum(self.count[cell] for cell in in_line)))
+                held = float(sum(self.count[cell] for cell in in_line))
+                rows.append(({index[cell]: 1.0 for cell in in_line}, held, held))
+        solver = _Largest(len(variables), rows)
         bounds: dict[tuple, int] = {}
         for cell in variables if only is None else only:
-            objective = [0.0] * len(variables)
-            objective[index[cell]] = -1.0
-            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            if result.status != 0:  # the real table is always a solution
-                raise RuntimeError(f"disclosure audit failed: {result.message}")
-            bounds[cell] = int(-result.fun + 1e-6)
+            bound = solver.of(index[cell])
+            assert bound is not None  # every hidden cell is in its row's total
+            bounds[cell] = bound
         return bounds
 
     def findings(self, hidden: set[tuple]) -> list[Disclosure]:
@@ -242,7 +286,15 @@ class _Table:
             for cell in self.cells
             if cell not in hidden and self.count[cell] < threshold
         ]
-        for cell, bound in self.upper_bounds(hidden).items():
+        # The true counts are consistent with everything shown: a hidden cell holding at least
+        # what the totals allow it (``quick``, above ``cap``) needs no linear programme.
+        small = [
+            (r, c)
+            for (r, c) in self.cells
+            if (r, c) in hidden
+            and self.count[r, c] < min(self.threshold, self.row_total[r], self.col_total[c])
+        ]
+        for cell, bound in self.upper_bounds(hidden, only=small).items():
             if bound < self.cap(cell, below=bound):
                 found.append(
                     Disclosure(
@@ -339,3 +391,138 @@ def recoverable_table(
     if unknown:
         raise ValueError(f"hidden cells not in the table: {sorted(map(repr, unknown))}")
     return table.findings(set(hidden))
+
+
+@dataclass(frozen=True)
+class _Remainder:
+    """The people a link's parts leave out (in no part): never published, so never known."""
+
+    link: int
+
+
+class LinkedFigures:
+    """The figures of several published tables that add up to one another, audited together
+    as a reader holding every table at once would.
+
+    Each table is safe on its own (the rules above), but tables are linked: every one-way
+    breakdown adds up to the pathway, a sector is the sum of its services, the moves add up to
+    the transition stages, the moves from a service are at most that service's figure. A
+    shown sector can then pin a hidden service that its own breakdown protects. The audit is
+    the one :class:`_Table` makes, over every link at once: for each hidden figure, the largest
+    count consistent with every shown figure and every link (a linear programme); a hidden
+    figure proved to hold fewer than ``cap`` people (the threshold, or the number of responses
+    the report states, when that is smaller) is given away.
+
+    ``counts`` are the true counts of every figure (key: anything hashable), shown or hidden.
+    A link whose true counts do not add up exactly (people in no part: a response with no
+    service recorded) gets an unpublished remainder, which the reader cannot know; a link the
+    true counts break is left out, since no reader could rely on it.
+
+    Source: Hundepool et al. (2012) ch. 4 on linked tables and auditing by linear programming;
+    ONS guidance on disclosure by differencing across tables.
+    """
+
+    def __init__(self, counts: Mapping[K, int], threshold: int, cap: int | None = None):
+        _check(counts, threshold)
+        self.count = {k: int(c) for k, c in counts.items()}
+        self.rank = {k: i for i, k in enumerate(self.count)}
+        self.threshold = threshold
+        self.cap = threshold if cap is None else min(threshold, cap)
+        self.remainders: set = set()
+        self.links: list[tuple[list, list, bool]] = []  # (parts, wholes, equal)
+
+    def add(self, parts: Iterable[K], wholes: Iterable[K], *, equal: bool = True) -> None:
+        """sum(parts) == sum(wholes) (``equal``) or sum(parts) <= sum(wholes)."""
+        parts = [p for p in dict.fromkeys(parts) if p in self.count]
+        wholes = [w for w in dict.fromkeys(wholes) if w in self.count]
+        gap = sum(self.count[w] for w in wholes) - sum(self.count[p] for p in parts)
+        if gap < 0:
+            return  # not a true link for this data: no reader can rely on it
+        if equal and gap > 0:
+            remainder = _Remainder(len(self.links))
+            self.count[remainder] = gap
+            self.remainders.add(remainder)
+            parts.append(remainder)
+        self.links.append((parts, wholes, equal))
+
+    def largest(self, hidden: set, cells: Iterable[K]) -> dict[K, int | None]:
+        """For each of ``cells`` (hidden), the most it can hold given every shown figure and
+        every link; None when nothing bounds it."""
+        unknown = hidden | self.remainders
+        variables = [k for k in self.count if k in unknown]
+        index = {k: i for i, k in enumerate(variables)}
+        rows = []
+        for parts, wholes, equal in self.links:
+            coefficients: dict[int, float] = defaultdict(float)
+            known = 0.0
+            for key, sign in [(p, 1.0) for p in parts] + [(w, -1.0) for w in wholes]:
+                if key in index:
+                    coefficients[index[key]] += sign
+                else:
+                    known += sign * self.count[key]
+            coefficients = {i: c for i, c in coefficients.items() if c}
+            if coefficients:
+                rows.append((coefficients, -known if equal else -highspy.kHighsInf, -known))
+        cells = list(cells)
+        if not cells:
+            return {}
+        solver = _Largest(len(variables), rows)
+        return {cell: solver.of(index[cell]) for cell in cells}
+
+    def findings(self, hidden: Collection[K]) -> list[Disclosure]:
+        """Every figure given away: shown below the threshold, or hidden and proved below it."""
+        hidden = set(hidden) & set(self.rank)
+        found = [
+            Disclosure((k,), self.count[k], f"shown although fewer than {self.threshold}")
+            for k in self.rank
+            if k not in hidden and self.count[k] < self.threshold
+        ]
+        # The true counts are consistent with everything shown, so a hidden figure holding at
+        # least ``cap`` can never be proved below it: only the others need a linear programme.
+        small = sorted((k for k in hidden if self.count[k] < self.cap), key=self.rank.get)
+        for cell, bound in self.largest(hidden, small).items():
+            if bound is not None and bound < self.cap:
+                found.append(
+                    Disclosure(
+                        (cell,),
+                        bound,
+                        f"hidden, but the other tables prove it holds at most {bound}, "
+                        f"fewer than {self.cap}",
+                    )
+                )
+        return found
+
+    def _near(self, cell: K) -> list[K]:
+        """Figures that share a link with ``cell``."""
+        near: dict = {}
+        for parts, wholes, _ in self.links:
+            if cell in parts or cell in wholes:
+                near.update(dict.fromkeys(parts + wholes))
+        return list(near)
+
+    def suppress(self, hidden: Iterable[K], keep: Collection[K] = ()) -> set[K]:
+        """``hidden`` plus the figures that must also be hidden so that no hidden figure is
+        given away: while the audit finds one, hide the smallest shown figure linked to it
+        whose hiding protects it (else the smallest linked to it, else the smallest shown
+        anywhere; ties by the order of ``counts``), and audit again. Hiding a figure only
+        widens what a reader can say of the others, and hiding everything (but ``keep``:
+        figures that stay shown, like a stated total of responses) is safe, so this ends.
+        Shown figures below the threshold are the caller's to hide first."""
+        hidden = set(hidden) & set(self.count)
+        while True:
+            flagged = [f.cells[0] for f in self.findings(hidden) if f.cells[0] in hidden]
+            if not flagged:
+                return hidden
+            cell = flagged[0]
+            order = {k: (self.count[k], rank) for k, rank in self.rank.items()}
+            shown = sorted((k for k in order if k not in hidden and k not in keep), key=order.get)
+            if not shown:
+                return hidden
+            near = [k for k in shown if k in set(self._near(cell))]
+            choice = None
+            for candidate in near[:12]:
+                bound = self.largest(hidden | {candidate}, [cell])[cell]
+                if bound is None or bound >= self.cap:
+                    choice = candidate
+                    break
+            hidden.add(choice if choice is not None else (near or shown)[0])

@@ -17,6 +17,7 @@ from app.data.report_queries import ReportFilter
 from app.models.area import SECTORS
 from app.models.response import ROLES
 from reports.aggregate import ReportInput, build_report
+from reports.linked import NOT_KNOWN
 
 # Equality breakdowns shown in reports (the Census groups; detailed ethnic groups where the
 # numbers allow, which suppression decides).
@@ -69,7 +70,7 @@ def value_labels() -> dict[str, str]:
 
 def _label_rows(rows: list[dict], key: str, labels: dict[str, str]) -> list[dict]:
     return [
-        {**r, key: labels.get(r[key], r[key]) if r[key] is not None else "Not known"} for r in rows
+        {**r, key: labels.get(r[key], r[key]) if r[key] is not None else NOT_KNOWN} for r in rows
     ]
 
 

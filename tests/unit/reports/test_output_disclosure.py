@@ -27,7 +27,6 @@ from functools import cached_property
 from typing import NamedTuple
 from unittest import mock
 
-import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -920,18 +919,6 @@ def test_no_hidden_figure_can_be_worked_out_from_its_own_breakdown(survey):
         assert found == [], f"{table}, {measure}: {found}"
 
 
-# KNOWN LEAK, not fixed (issue 4 stays open): services and sectors are suppressed as two
-# partitions, each safe alone, but a shown sector can pin a hidden service, and the rest then
-# follows from the total. The fix is an audit of the linked tables together (the ``attack``
-# below is such an audit). Stage x quarter, stage x role and the moves table were linked to
-# the journey, trend, roles and services on 23 Nov 2026 and pass this test on their own.
-LINKED_LEAK = (
-    "known leak: services and sectors suppressed separately can give away a hidden service "
-    "(see test_a_sector_can_give_away_a_hidden_service)"
-)
-
-
-@pytest.mark.xfail(reason=LINKED_LEAK, strict=False)
 @examples(30)
 @given(survey=surveys())
 def test_no_hidden_figure_can_be_worked_out_from_all_the_outputs_together(survey):
@@ -944,10 +931,10 @@ def test_no_hidden_figure_can_be_worked_out_from_all_the_outputs_together(survey
     assert found == [], f"threshold {survey.threshold}: {found}"
 
 
-@pytest.mark.xfail(reason=LINKED_LEAK, strict=True)
-def test_a_sector_can_give_away_a_hidden_service():
-    # Services: wards 10 shown, beds 10 and oakview 1 hidden. Sectors: community (beds only)
-    # 10 shown. So beds = 10, and oakview = 21 - 10 - 10 = 1.
+def test_a_sector_cannot_give_away_a_hidden_service():
+    # Each table alone: services wards 10 shown, beds 10 and oakview 1 hidden; sectors
+    # community (beds only) 10 shown. Together, beds = 10 and oakview = 21 - 10 - 10 = 1: the
+    # tables are audited together (reports.linked), so one more figure is hidden.
     survey = Survey(
         threshold=10,
         services={
