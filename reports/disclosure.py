@@ -21,6 +21,10 @@ totals that are shown.
   unimodular, so the bound is a whole number). Wherever that bound proves a hidden cell holds
   fewer than ``threshold`` people, one more cell is hidden, and the whole is repeated.
 
+- *Linked tables* (:class:`LinkedFigures`): tables that add up to one another (services and
+  sectors, moves and stages) are audited together the same way, since a table safe alone can
+  pin a figure another hides.
+
 What "recovered" means here: the shown figures *prove* that a hidden cell (or group of hidden
 cells) holds fewer than ``threshold`` people, beyond what the shown totals already say. A
 total that is itself below the threshold cannot be protected by hiding cells: if a row holds
