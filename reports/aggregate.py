@@ -348,9 +348,15 @@ def _counts(counts: Mapping[str, int], threshold: int) -> dict[str, int | None]:
 
 
 def _overview(overview: dict, threshold: int) -> dict:
-    """Channel and role counts are breakdowns of the total like any other: suppressed too."""
+    """Channel and role counts are breakdowns of the total like any other: suppressed too. The
+    number of responses and of people are figures too: below the threshold (but not none at
+    all, which says the filters matched nobody) they are shown as "fewer than" the threshold."""
+    small = {
+        key: None for key in ("responses", "journeys") if 0 < (overview.get(key) or 0) < threshold
+    }
     return {
         **overview,
+        **small,
         "channels": _counts(overview.get("channels", {}), threshold),
         "roles": _counts(overview.get("roles", {}), threshold),
     }

@@ -860,11 +860,11 @@ def attack(view: View, report: dict, survey: Survey, facts) -> list[Attack]:
     A linear programme per hidden count, as reports.disclosure audits one table, but across
     all the outputs. Returns the counts proved to be below the threshold (or below the
     headline's number of responses, if that is smaller: the headline says that already)."""
-    responses = report["overview"]["responses"]
+    responses = report["overview"]["responses"]  # None: "fewer than the threshold"
     found = []
     for measure in sorted({k[1] for k in view}):
         cells = {(t, k): v for (t, m, k), v in view.items() if m == measure}
-        system = Constraints(cells, report["pathway"][measure]["n"], responses)
+        system = Constraints(cells, report["pathway"][measure]["n"], responses or 0)
         keys = defaultdict(list)
         for table, key in cells:
             keys[table].append(key)
@@ -883,10 +883,11 @@ def attack(view: View, report: dict, survey: Survey, facts) -> list[Attack]:
         for service in keys["services"]:
             from_it = [m for m in moves if (m[1][0],) == service]
             system.add(from_it, ("services", service), equal=False)
-        system.add([PATHWAY], HEADLINE, False)
+        if responses is not None:
+            system.add([PATHWAY], HEADLINE, False)
         for cell in system.hidden:
             bound = system.largest(cell)
-            if bound is not None and bound < min(survey.threshold, responses):
+            if bound is not None and bound < min(survey.threshold, responses or survey.threshold):
                 key = (cell[0], measure, cell[1])
                 found.append(Attack(key, bound, facts.get(key, Truth(-1, 0)).n))
     return found
@@ -1055,6 +1056,19 @@ def test_the_readers_see_a_hand_made_report():
         assert view[home] is None and view[leaving] is None, where
     drawn, _ = chart_view(out["charts"]["journey"], "journey", survey)
     assert list(drawn) == [ward]
+
+
+def test_a_report_on_fewer_people_than_the_threshold_does_not_say_how_many():
+    """Seven responses: the headline says "fewer than 10", not 7, in the JSON and the PDF."""
+    survey = hand_survey(10, {("ward", "wards", None, QUARTERS[0]): 7})
+    report = json.loads(json.dumps(build_report(report_input(survey))))
+    assert report["overview"]["responses"] is None
+    assert report["overview"]["journeys"] is None
+    text = BeautifulSoup(report_html(report, "Test Trust"), "html.parser").get_text(" ")
+    assert "Based on fewer than 10 responses from fewer than 10 people" in " ".join(text.split())
+    assert not re.search(r"\b7 responses", text)
+    bigger = hand_survey(10, {("ward", "wards", None, QUARTERS[0]): 12})
+    assert build_report(report_input(bigger))["overview"]["responses"] == 12
 
 
 def test_a_report_with_no_responses_still_has_every_output():
