@@ -25,28 +25,23 @@ from surveys.codebook import (
     Layout,
 )
 from surveys.model import Instrument, Item
+from surveys.wording import (  # the phone's words, from the one place both read
+    ABOUT_YOU_HINT,
+    COMMENTS_HINT,
+    COMMENTS_TITLE,
+    MOVED_FROM_QUESTION,
+    MOVED_TO_QUESTION,
+    ROLE_LABELS,
+    ROLE_QUESTION,
+    SERVICE_QUESTION,
+)
 
-# The phone's words for each role (app/survey/pages.py ROLE_LABELS; a test keeps them equal).
-ROLE_LABELS = {
-    "patient": "I am the patient, answering for myself",
-    "carer": "I am a carer, family member or friend, answering about the person I care for",
-    "helped": "I am helping the patient to give their own answers",
-}
 # Who answers a question only some people are asked, for the note beside it.
 WHO = {
     "patient": "the patient",
     "carer": "a carer, family member or friend, answering about the person you care for",
     "helped": "helping the patient to answer",
 }
-# The phone's words for pages that are not an instrument's (app/survey pages and templates).
-ROLE_QUESTION = "Who is answering these questions?"
-SERVICE_QUESTION = "Which service are you telling us about?"
-MOVED_FROM_QUESTION = "Where did you move from?"
-MOVED_TO_QUESTION = "Where did you move to?"
-COMMENTS_TITLE = "In your own words"
-COMMENTS_HINT = "These questions are optional. You can leave them blank."
-ABOUT_YOU_HINT = 'Every question is optional. You can choose "Prefer not to say" for any of them.'
-
 MAX_CHARACTER_BOXES = 10  # a short answer (a postcode district) gets a box per character
 
 

@@ -20,7 +20,16 @@ from sqlalchemy import delete, select
 
 from app.data import DataError, NotFound
 from app.data.audit import Actor, record
-from app.data.paper_forms import Finaliser, forms_numbered, journeys_coded, layout_for, new_batch
+from app.data.paper_defaults import batch_defaults
+from app.data.paper_forms import (
+    Finaliser,
+    forms_numbered,
+    journeys_coded,
+    layout_for,
+    new_batch,
+    printed_codes_set_aside,
+)
+from app.data.scores import refresh_profiles
 from app.extensions import db
 from app.models import (
     PaperBatch,
@@ -30,20 +39,10 @@ from app.models import (
     Response,
     ResponseProfile,
     ResponseScore,
-    Service,
     Survey,
 )
-from app.models.response import ROLES, utcnow
-from surveys.codebook import (
-    FORM_NUMBER,
-    JOURNEY,
-    MOVED_FROM,
-    MOVED_TO,
-    ROLE,
-    SERVICE,
-    Choice,
-    Layout,
-)
+from app.models.response import utcnow
+from surveys.codebook import FORM_NUMBER, JOURNEY, Layout
 
 
 class EntryRefused(DataError):
@@ -62,73 +61,6 @@ class NotAllowed(DataError):
 # --- batches ---------------------------------------------------------------------------------
 
 
-# The form fields a batch can fill in for each of its forms (see batch_defaults).
-DEFAULT_FIELDS = (ROLE, SERVICE, MOVED_FROM, MOVED_TO)
-
-
-def default_choices() -> tuple[list[Choice], list[Choice]]:
-    """Every role and every live service of the area: a batch's defaults are chosen on the
-    same page as its survey, so they are offered before the survey is known and checked
-    against it afterwards (``batch_defaults``)."""
-    services = db.session.scalars(
-        select(Service).where(Service.retired.is_(False)).order_by(Service.name)
-    )
-    return (
-        [Choice(code, label) for code, label in ROLES.items()],
-        [Choice(s.code, s.name) for s in services],
-    )
-
-
-def _listed(choices: Iterable[Choice]) -> str:
-    """'A', 'B' or 'C' (quoted: some labels have commas of their own)."""
-    labels = [f"'{c.label}'" for c in choices]
-    return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else "".join(labels)
-
-
-def batch_defaults(survey: Survey, chosen: Mapping[str, str | None]) -> dict[str, str]:
-    """The values chosen for a batch's forms to start with (blank ones left out), checked
-    against the survey's paper form: EntryRefused, naming the field, when the survey does not
-    ask that field or does not offer that value. The result has a record's shape."""
-    layout = layout_for(survey)
-    roles, services = default_choices()
-    label = {c.code: c.label for c in (*roles, *services)}
-    defaults: dict[str, str] = {}
-    for name in DEFAULT_FIELDS:
-        value = chosen.get(name)
-        if not value:
-            continue
-        column = layout.column(name)
-        if column is None and name == SERVICE:
-            raise EntryRefused(
-                f"{survey.title} asks where people moved from and to, not about one service. "
-                "Leave the service not set, or choose where people moved from and to",
-                name,
-            )
-        if column is None:
-            raise EntryRefused(
-                f"{survey.title} is about one service, not a move between services. Leave where "
-                "people moved from and to not set, or choose the service the forms are about",
-                name,
-            )
-        if value not in {c.code for c in column.choices}:
-            words = label.get(value, value)
-            if name == ROLE:
-                message = f"'{words}' is not one of the people who answer {survey.title}"
-            else:
-                message = f"'{words}' is not one of the services {survey.title} asks about"
-            raise EntryRefused(
-                f"{message}. Choose {_listed(column.choices)}, or leave it not set", name
-            )
-        defaults[name] = value
-    if MOVED_FROM in defaults and defaults.get(MOVED_FROM) == defaults.get(MOVED_TO):
-        raise EntryRefused(
-            "Where people moved from and where they moved to are the same service: a move is "
-            "between two services. Choose two different ones, or leave one not set",
-            MOVED_TO,
-        )
-    return defaults
-
-
 def open_batch(
     actor: Actor,
     survey: Survey,
@@ -139,7 +71,7 @@ def open_batch(
     double_entry: bool,
     defaults: Mapping[str, str | None] | None = None,
 ) -> PaperBatch:
-    """A new keyed batch; EntryRefused (nothing saved) when a default does not fit the survey."""
+    """A new keyed batch; DefaultRefused (nothing saved) when a default does not fit the survey."""
     checked = batch_defaults(survey, defaults or {})
     batch = new_batch(
         survey,
@@ -338,6 +270,11 @@ def key_form(actor: Actor, batch: PaperBatch, number: str, record_: dict[str, st
     return form
 
 
+def printed_code_set_aside(form: PaperForm) -> str | None:
+    """The journey code printed on this final form when the code written on it won."""
+    return printed_codes_set_aside(form.batch.survey, [form]).get(form.form_number)
+
+
 def own_keying(form: PaperForm, user_id: int | None) -> PaperKeying | None:
     return next((k for k in form.keyings if k.keyed_by_id == user_id), None)
 
@@ -386,17 +323,30 @@ def correct_form(
 
 
 def _drop_response(form: PaperForm) -> None:
-    """Remove the response a corrected single-entry form made (it is made again)."""
+    """Remove the response a corrected single-entry form made (it is made again, perhaps in
+    another journey: a corrected number can name another printed form). The other responses
+    of its journey may have taken their equality profile from it, so theirs is worked out
+    again without it."""
     response = form.response
     form.response, form.response_id = None, None
     db.session.flush()
-    if response is not None:
-        for model in (ResponseScore, ResponseProfile):
-            db.session.execute(
-                delete(model).where(model.response_id == response.id),
-                execution_options={"synchronize_session": False},
-            )
-        db.session.delete(response)
+    if response is None:
+        return
+    for model in (ResponseScore, ResponseProfile):
+        db.session.execute(
+            delete(model).where(model.response_id == response.id),
+            execution_options={"synchronize_session": False},
+        )
+    journey_id = response.journey_id
+    db.session.delete(response)
+    db.session.flush()
+    other = journey_id and db.session.scalar(
+        select(Response)
+        .where(Response.journey_id == journey_id, Response.status == "complete")
+        .limit(1)
+    )
+    if other:
+        refresh_profiles(other)
 
 
 # --- double entry ------------------------------------------------------------------------------

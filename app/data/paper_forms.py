@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from app import journey_code
 from app.data.area import live_services
@@ -21,6 +21,7 @@ from app.data.scores import (
     compute_scores,
     ethnic_groups,
     instrument_for,
+    left_blank,
     profile_values,
     refresh_profiles,
     score_rows,
@@ -31,11 +32,13 @@ from app.models import (
     Journey,
     PaperBatch,
     PaperForm,
+    PaperPrintedForm,
     Response,
     ResponseProfile,
     ResponseScore,
     Survey,
 )
+from app.models.paper_print import FORM_NUMBER_PREFIX
 from app.models.response import ROLES, utcnow
 from surveys.codebook import Choice, Layout, PaperAnswers, fingerprint, form_layout, interpret
 
@@ -105,6 +108,46 @@ def forms_numbered(survey: Survey, numbers: Iterable[str]) -> dict[str, PaperFor
     return found
 
 
+def printed_number(form_number: str) -> int | None:
+    """The running number of a form number this app prints ("P12" -> 12), else None. "P012"
+    is not P12: printed numbers have no leading zeros, so it is a group's own number."""
+    digits = form_number[len(FORM_NUMBER_PREFIX) :]
+    if not form_number.startswith(FORM_NUMBER_PREFIX) or not digits.isdigit() or digits[0] == "0":
+        return None
+    return int(digits)
+
+
+def printed_journeys(survey: Survey, form_numbers: Iterable[str]) -> dict[str, Journey]:
+    """The journeys printed on these forms of the survey, by form number. Numbers this app did
+    not print, or printed without a journey code, are left out."""
+    wanted = {n: printed_number(n) for n in set(form_numbers)}
+    numbers = sorted({n for n in wanted.values() if n is not None})
+    journeys: dict[int, Journey] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        journeys |= dict(
+            db.session.execute(
+                select(PaperPrintedForm.number, Journey)
+                .join(Journey, Journey.id == PaperPrintedForm.journey_id)
+                .where(PaperPrintedForm.survey_id == survey.id, PaperPrintedForm.number.in_(chunk))
+            ).all()
+        )
+    return {form: journeys[n] for form, n in wanted.items() if n in journeys}
+
+
+def printed_codes_set_aside(survey: Survey, forms: Iterable[PaperForm]) -> dict[str, str]:
+    """Form number -> the journey code printed on it, for the final forms whose response is in
+    another journey: the one of the code written on the form, which wins (see
+    ``Finaliser.finalise_all``). Said to the volunteer, in case the written code was a slip."""
+    final = [f for f in forms if f.response is not None]
+    printed = printed_journeys(survey, [f.form_number for f in final])
+    return {
+        f.form_number: printed[f.form_number].code
+        for f in final
+        if f.form_number in printed and f.response.journey_id != printed[f.form_number].id
+    }
+
+
 def journeys_coded(codes: Iterable[str]) -> dict[str, Journey]:
     """The journeys with these codes, by code."""
     codes = sorted(set(codes))
@@ -151,15 +194,26 @@ class Finaliser:
         collected_on: date,
     ) -> list[Response]:
         """Make each form final with its record: its complete response, answers, scores and
-        equality profile. The journey is the one the record's journey code names (the caller
-        has looked it up); a form with no code gets a new journey, as a web response does."""
-        made = [self._response(*form, collected_on) for form in forms]
+        equality profile. Its journey is the one a phone response would join:
+
+        - the journey of the code written on the form (the caller has looked it up and passes
+          it): the printed form asks a person with a code from an earlier stage to write it
+          there "instead" of the printed one;
+        - else the journey printed on the form, as if its QR code had been scanned;
+        - else a new journey, as a web response without a code gets.
+        """
+        printed = printed_journeys(self.survey, [form.form_number for form, _, _ in forms])
+        made = [
+            self._response(form, record, written, printed.get(form.form_number), collected_on)
+            for form, record, written in forms
+        ]
         fresh = [r for r, _ in made if r.journey is None]
-        alone = {id(r) for r in fresh}
         for response, journey in zip(fresh, new_journeys(len(fresh)), strict=True):
             response.journey = journey
         db.session.add_all(r for r, _ in made)
         db.session.flush()
+        alone = {id(r) for r in fresh}
+        alone |= _first_in_journey([r for r, _ in made if id(r) not in alone])
         scores, profiles = [], []
         for response, answers in made:
             instruments = [instrument_for(v) for v in response.instrument_versions]
@@ -184,11 +238,12 @@ class Finaliser:
         self,
         form: PaperForm,
         record: Mapping[str, str],
-        journey: Journey | None,
+        written: Journey | None,
+        printed: Journey | None,
         collected_on: date,
     ) -> tuple[Response, PaperAnswers]:
         answers = interpret(self.layout, record)
-        if answers.journey_code and (journey is None or journey.code != answers.journey_code):
+        if answers.journey_code and (written is None or written.code != answers.journey_code):
             raise ValueError(f"form {form.form_number}: pass the journey its code names")
         when = datetime.combine(answers.completed_on or collected_on, MIDDAY, UTC)
         versions = list(self.versions)
@@ -209,7 +264,8 @@ class Finaliser:
             completed_at=when,
             pages_done=[],
             instrument_versions=versions,
-            journey=journey if answers.journey_code else None,
+            journey=written if answers.journey_code else printed,
+            left_blank=left_blank(answers.asked, [*answers.codes, *answers.texts]),
         )
         for (instrument_id, item_id), code in answers.codes.items():
             response.answers.append(Answer(instrument_id=instrument_id, item_id=item_id, code=code))
@@ -221,6 +277,24 @@ class Finaliser:
         form.fingerprint = fingerprint(record)
         form.finalised_at = utcnow()
         return response, answers
+
+
+def _first_in_journey(responses: Sequence[Response]) -> set[int]:
+    """Those of these flushed responses that are the only complete one in their (existing)
+    journey, such as the first form back from a printed journey: their profile is their own
+    About you, written in bulk rather than looked up journey by journey."""
+    ids = sorted({r.journey_id for r in responses})
+    counts: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        counts |= dict(
+            db.session.execute(
+                select(Response.journey_id, func.count())
+                .where(Response.journey_id.in_(chunk), Response.status == "complete")
+                .group_by(Response.journey_id)
+            ).all()
+        )
+    return {id(r) for r in responses if counts.get(r.journey_id) == 1}
 
 
 def new_journeys(n: int, generate=journey_code.generate) -> list[Journey]:

@@ -18,7 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.data import DataError
 from app.data.audit import Actor, record
-from app.data.paper_forms import Finaliser, forms_numbered, journeys_coded, new_batch
+from app.data.paper_forms import (
+    Finaliser,
+    forms_numbered,
+    journeys_coded,
+    new_batch,
+    printed_codes_set_aside,
+)
 from app.extensions import db
 from app.models import PaperForm, Survey
 from surveys.codebook import FORM_NUMBER, JOURNEY, fingerprint
@@ -49,6 +55,8 @@ class ImportResult:
     batch_id: int | None  # None when every form was already present
     added: list[str]
     present: list[str]
+    # Form numbers printed with a journey code whose row gives another code, which wins.
+    written_codes: list[str] = field(default_factory=list)
 
 
 class ImportRefused(DataError):
@@ -169,6 +177,7 @@ def import_forms(
             collected_on,
         )
         added = [f.form_number for f in checked.new]
+        written_codes = sorted(printed_codes_set_aside(survey, papers))
         record(
             actor,
             "paper.import",
@@ -183,6 +192,7 @@ def import_forms(
                 "added": len(added),
                 "already_present": len(checked.present),
                 "form_numbers": added,
+                "written_code_not_printed": written_codes,
             },
         )
         db.session.commit()
@@ -202,4 +212,4 @@ def import_forms(
     except Exception:
         db.session.rollback()
         raise
-    return ImportResult(batch.id, added, checked.present)
+    return ImportResult(batch.id, added, checked.present, written_codes)

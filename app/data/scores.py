@@ -28,11 +28,14 @@ Dimensions (``DIMENSIONS``), each also "prefer_not_to_say" and "not_answered":
   answer was, else "not_answered".
 - carer: unpaid carer status, "yes" (any hours) or "no".
 
-What ``asked`` means when it is not known: ``complete()`` passes the items the final pages
-asked. Without it (``rebuild_scores``, or a caller that does not know), the items answered are
-taken as asked. The web survey needs an answer to every statement ("don't know" included),
-and the demo generator answers every item it asks, so for them the two are the same; a channel
-that allows blank statements must pass ``asked``, or a rebuild counts blanks as not asked.
+What ``asked`` means: ``complete()`` passes the items the final pages asked, and paper forms
+the items the form asked of that person (``surveys.codebook.interpret``); blank statements are
+asked and not answered, and count against the minimum answered. So that a rebuild scores as
+completion did, the items asked and left blank are kept with the response
+(``Response.left_blank``): a rebuild takes the items answered plus those as the items asked.
+Where they are not known (responses completed before migration 0007, a caller that passes no
+``asked``, the demo generator's bulk path, which answers every item it asks) the items
+answered are taken as asked.
 """
 
 from __future__ import annotations
@@ -110,6 +113,16 @@ def compute_scores(
         answers = {item: c for (inst, item), c in codes.items() if inst == instrument.id}
         scores += score_response(instrument, by_instrument[instrument.id], answers)
     return scores
+
+
+def left_blank(
+    asked: Iterable[tuple[str, str]] | None, answered: Iterable[tuple[str, str]]
+) -> list[list[str]] | None:
+    """``Response.left_blank``: the items asked without an answer (a code or a text), sorted;
+    None when what was asked is not known."""
+    if asked is None:
+        return None
+    return [list(key) for key in sorted(set(asked) - set(answered))]
 
 
 def score_rows(response_id: int, scores: Iterable[Score]) -> list[dict]:
@@ -216,6 +229,9 @@ def store_scores(response: Response, asked: Iterable[tuple[str, str]] | None = N
     fills the gap once the fault is fixed.
     """
     db.session.flush()  # the response's id and journey, and answers complete() dropped
+    response.left_blank = left_blank(
+        asked, [(a.instrument_id, a.item_id) for a in response.answers]
+    )
     try:
         with db.session.begin_nested():
             return _store(response, asked)
@@ -311,15 +327,24 @@ def rebuild_scores(batch: int = BATCH) -> dict[str, int]:
         ):
             used[rid].append(versions[vid])
         codes: dict[int, dict] = defaultdict(dict)
+        # What completion took as asked: the items answered (a code or a text) and those
+        # left blank.
+        asked: dict[int, set] = defaultdict(set)
+        for rid, blanks in db.session.execute(
+            select(Response.id, Response.left_blank).where(Response.id.between(lo, hi))
+        ):
+            asked[rid].update(tuple(key) for key in blanks or ())
         for rid, inst, item, code in db.session.execute(
             select(Answer.response_id, Answer.instrument_id, Answer.item_id, Answer.code).where(
-                in_range, Answer.code.is_not(None)
+                in_range
             )
         ):
-            codes[rid][inst, item] = code
+            asked[rid].add((inst, item))
+            if code is not None:
+                codes[rid][inst, item] = code
         rows = []
         for rid in ids:
-            rows += score_rows(rid, compute_scores(used[rid], codes[rid]))
+            rows += score_rows(rid, compute_scores(used[rid], codes[rid], asked[rid]))
         if rows:
             db.session.execute(insert(ResponseScore), rows)
         made["responses"] += len(ids)

@@ -93,6 +93,11 @@ class Response(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Pages the person has saved, in order; used to resume and to build "Check your answers".
     pages_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Items asked and not answered, as [instrument_id, item_id] pairs, set on completion: a
+    # score needs a minimum of the items *asked* answered, and the answers alone do not show
+    # the blanks (paper forms have them). None: completed before this was kept (migration
+    # 0007), or asked not known; a rebuild then takes the items answered as the items asked.
+    left_blank: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
     journey: Mapped[Journey | None] = relationship(back_populates="responses")
     survey: Mapped[Survey] = relationship()

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.access import current_actor, requires_role
-from app.data import NotFound
+from app.data import NotFound, paper_defaults
 from app.data import area as area_data
 from app.data import paper_entry as data
 from app.paper import bp
@@ -42,7 +42,7 @@ def batch_list():
 @requires_role("volunteer", "admin")
 def batch_new():
     surveys = area_data.all_surveys()
-    form = batch_form(surveys, *data.default_choices())
+    form = batch_form(surveys, *paper_defaults.default_choices())
     if form.validate_on_submit():
         if form.collected_on.data > datetime.now(UTC).date():
             form.collected_on.errors.append("The date the forms were collected is in the future")
@@ -55,9 +55,9 @@ def batch_new():
                     collected_on=form.collected_on.data,
                     forms_expected=form.forms_expected.data,
                     double_entry=form.double_entry.data == "yes",
-                    defaults={name: form[name].data for name in data.DEFAULT_FIELDS},
+                    defaults={name: form[name].data for name in paper_defaults.DEFAULT_FIELDS},
                 )
-            except data.EntryRefused as refused:
+            except paper_defaults.DefaultRefused as refused:
                 form[refused.field].errors.append(refused.message)
             else:
                 return redirect(url_for("paper.entry_new", batch_id=batch.id))

@@ -63,6 +63,11 @@ def import_responses(file: str, slug: str, place: str | None, collected_on) -> N
         f"{len(result.added)} forms added{where} to {survey.slug}; "
         f"{len(result.present)} already present."
     )
+    if result.written_codes:
+        click.echo(
+            "These forms were printed with a journey code but give another one, so they join "
+            f"the journey of the code given: {', '.join(result.written_codes)}."
+        )
 
 
 def register(app: Flask) -> None:

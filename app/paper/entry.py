@@ -17,6 +17,7 @@ from itertools import groupby
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import journey_code
 from app.auth.access import current_actor, requires_role
 from app.data import NotFound
 from app.data import paper_entry as data
@@ -243,7 +244,20 @@ def _saved_words(form) -> str:
         "awaiting_second": "it waits for its second keying",
         "to_resolve": "the two keyings differ: a lead or an administrator resolves it",
     }[form.status]
-    return f"Form {form.form_number} saved: {what}."
+    return f"Form {form.form_number} saved: {what}." + _journey_note(form)
+
+
+def _journey_note(form) -> str:
+    """Says so when the code written on a form won over the one printed on it, in case the
+    written one was a slip (the form asks people with an earlier code to write it instead)."""
+    printed = data.printed_code_set_aside(form)
+    if not printed:
+        return ""
+    written = journey_code.display(form.response.journey.code)
+    return (
+        f" It joins the journey of the code written on it, {written}, "
+        f"not the code printed on it, {journey_code.display(printed)}."
+    )
 
 
 @bp.route("/batches/<int:batch_id>/forms/<int:form_id>", methods=["GET", "POST"])
@@ -282,5 +296,5 @@ def entry_edit(batch_id: int, form_id: int):
         entry.errors[refused.field or FORM_NUMBER] = refused.message
         entry.existing = refused.form if refused.form is not form else None
         return _render(batch, layout, entry, form=form, status=422)
-    flash(f"Form {form.form_number} corrected.")
+    flash(f"Form {form.form_number} corrected." + _journey_note(form))
     return redirect(url_for("paper.batch_page", batch_id=batch.id))

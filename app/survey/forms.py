@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from app import journey_code
 from app.survey import messages
 from surveys.model import FreeText, Item
+from surveys.wording import MOVED_FROM_QUESTION, MOVED_TO_QUESTION
 
 
 class Radios(RadioField):
@@ -97,8 +98,8 @@ def single_choice_form(name: str, label: str, choices, message: str, data=None) 
 
 def transition_form(choices, data=None) -> FlaskForm:
     class TransitionForm(FlaskForm):
-        from_service = _radio("Where did you move from?", choices, messages.CHOOSE_FROM)
-        to_service = _radio("Where did you move to?", choices, messages.CHOOSE_TO)
+        from_service = _radio(MOVED_FROM_QUESTION, choices, messages.CHOOSE_FROM)
+        to_service = _radio(MOVED_TO_QUESTION, choices, messages.CHOOSE_TO)
 
         def validate_to_service(self, field):
             if field.data and field.data == self.from_service.data:

@@ -14,13 +14,9 @@ from app.data import instruments as instrument_data
 from app.data import responses as response_data
 from app.survey import forms, messages
 from app.survey.runner import Context, Page, build_pages
+from surveys.wording import ABOUT_YOU_HINT, COMMENTS_HINT, ROLE_LABELS, ROLE_QUESTION
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-ROLE_LABELS = {
-    "patient": "I am the patient, answering for myself",
-    "carer": "I am a carer, family member or friend, answering about the person I care for",
-    "helped": "I am helping the patient to give their own answers",
-}
 TEMPLATES = {
     "journey": "survey/journey.jinja",
     "role": "survey/choice.jinja",
@@ -170,7 +166,7 @@ def template_for(page: Page) -> str:
 def view_model(response, page: Page) -> dict:
     """Extra text a page shows beside its form."""
     if page.kind == "role":
-        return {"field": "role", "heading": "Who is answering these questions?"}
+        return {"field": "role", "heading": ROLE_QUESTION}
     if page.kind == "service":
         return {
             "field": "service",
@@ -182,7 +178,10 @@ def view_model(response, page: Page) -> dict:
             "field": "about_you",
             "heading": "About you",
             "about_intro": instrument_data.about_you(),
+            "hint": ABOUT_YOU_HINT,
         }
+    if page.kind == "comments":
+        return {"hint": COMMENTS_HINT}
     return {}
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from surveys.model import FreeText, Instrument, Item, PlannedInstrument
+from surveys.wording import COMMENTS_TITLE, MOVE_QUESTION, SERVICE_QUESTION
 
 MAX_OPTIONS_PER_PAGE = 20
 
@@ -69,9 +70,9 @@ def build_pages(
     if len(ctx.roles_allowed) > 1:
         pages.append(Page("role", "role", "Who is answering?"))
     if ctx.stage_kind == "transition":
-        pages.append(Page("service", "transition", "Where did you move from and to?"))
+        pages.append(Page("service", "transition", MOVE_QUESTION))
     elif ctx.n_services > 1:
-        pages.append(Page("service", "service", "Which service are you telling us about?"))
+        pages.append(Page("service", "service", SERVICE_QUESTION))
 
     free_text: dict[str, tuple[str, FreeText]] = {}
     for planned in plan:
@@ -88,7 +89,7 @@ def build_pages(
                     free_text.setdefault(ft.id, (inst.id, ft))
     if free_text:
         pages.append(
-            Page("comments", "comments", "In your own words", free_text=tuple(free_text.values()))
+            Page("comments", "comments", COMMENTS_TITLE, free_text=tuple(free_text.values()))
         )
 
     if about_you and not ctx.about_you_known:

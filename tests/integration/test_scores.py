@@ -172,6 +172,41 @@ def test_rebuild_reproduces_what_completion_stored(app, client, demo_area):
     assert stored_scores() == scores and stored_profiles() == profiles
 
 
+def test_a_rebuild_counts_blank_paper_statements_as_asked_as_completion_did(
+    app, staff_client, demo_area
+):
+    """A statement left blank on a paper form was asked: completion counts it against the
+    minimum answered (CTM-15: 10 of 15), and so must a rebuild, or a form with too few
+    answers would gain a score on rebuild and a scored one would change its asked count."""
+    volunteer = staff_client("volunteer")
+    opened = volunteer.post(
+        "/paper/batches/new",
+        data={
+            "survey": "lh-leaving-hospital",
+            "place": "Ward 7",
+            "collected_on": "2026-03-02",
+            "forms_expected": "2",
+            "double_entry": "no",
+        },
+    )
+    assert opened.status_code == 302, opened.text
+    ctm = [f"ctm-15.ctm{n:02d}" for n in range(1, 16)]
+    # Keyed as on the paper: 1 Patient, moved from 2 (the wards) to 5 (home); "-" left blank.
+    patient = {"who_answered": "1", "moved_from": "2", "moved_to": "5"}
+    twelve = {name: "-" if n < 3 else "3" for n, name in enumerate(ctm)}
+    nine = {name: "-" if n < 6 else "4" for n, name in enumerate(ctm)}
+    for number, answers in (("1", twelve), ("2", nine)):
+        keyed = volunteer.post(opened.location, data={"form_number": number, **patient, **answers})
+        assert keyed.status_code == 302, keyed.text[:2000]
+    scored, refused = responses()
+    completed = stored_scores()
+    assert completed[scored.id, "ctm-15"] == (pytest.approx(score([3] * 12)), 12, 15)
+    assert (refused.id, "ctm-15") not in completed  # 9 answered of 15 asked
+    result = app.test_cli_runner().invoke(args=["scores", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert stored_scores() == completed
+
+
 def test_demo_data_has_the_scores_a_rebuild_computes(demo_area):
     generator.generate(300, seed=3, instruments=registry(), until=date(2026, 1, 31))
     scores, profiles = stored_scores(), stored_profiles()
