@@ -6,6 +6,7 @@ With CI=true a test that needs PostgreSQL or Chromium fails when it is missing, 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -16,6 +17,25 @@ from app import create_app
 from app.extensions import db, limiter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# CAREJOURNEY_TESTS=database: the CI's second pass, on PostgreSQL. It runs what touches the
+# database: tests/integration, and the browser tests marked both_databases. The unit tests
+# (pure functions) and the other browser tests ran on the first pass and would repeat it.
+DATABASE_ONLY = os.environ.get("CAREJOURNEY_TESTS") == "database"
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    if not DATABASE_ONLY:
+        return
+    kept, dropped = [], []
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        same_everywhere = path.is_relative_to(TESTS / "unit") or (
+            path.is_relative_to(TESTS / "e2e") and not item.get_closest_marker("both_databases")
+        )
+        (dropped if same_everywhere else kept).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
 
 
 def needs(what: str, reason: str):

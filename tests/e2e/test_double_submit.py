@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.pages import Answers, Respondent
 
-pytestmark = pytest.mark.e2e
+# Two requests at once: SQLite and PostgreSQL lock differently, so this runs on both.
+pytestmark = [pytest.mark.e2e, pytest.mark.both_databases]
 
 THANKS = "Thank you, your answers have been sent"
 
