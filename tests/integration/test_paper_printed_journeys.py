@@ -21,6 +21,7 @@ from app.data.area import get_survey
 from app.extensions import db
 from app.models import Journey, PaperForm, Response, ResponseProfile
 from tests.conftest import sign_in
+from tests.integration.test_paper_entry import open_batch
 from tests.integration.walker import Walker, check_page
 
 SURVEY = "lh-leaving-hospital"  # CTM-15 on a move between services
@@ -55,19 +56,6 @@ def print_forms(client, forms: int) -> list[str]:
     assert client.get(posted.location).status_code == 200  # the run's page, as after printing
     survey = get_survey(SURVEY)
     return [paper_print.printed_form(survey, f"P{n}").journey.code for n in range(1, forms + 1)]
-
-
-def open_batch(client, double_entry: str = "no") -> int:
-    data = {
-        "survey": SURVEY,
-        "place": "Ward 7, County Hospital",
-        "collected_on": "2026-03-02",
-        "forms_expected": "3",
-        "double_entry": double_entry,
-    }
-    response = client.post("/paper/batches/new", data=data)
-    assert response.status_code == 302, response.text
-    return int(re.search(r"/batches/(\d+)/key", response.location).group(1))
 
 
 def keyed(number: str, **answers) -> dict:
