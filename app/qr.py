@@ -40,3 +40,11 @@ def qr_data_uri(url: str, title: str | None = None) -> str:
     """The scalable SVG as a data: URI, for an <img> that needs no second request."""
     svg = qr_svg(url, title=title, scale=1, scalable=True)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def qr_pdf(url: str) -> bytes:
+    """The QR code as a one-page PDF (a point a module, the quiet zone included), for a PDF
+    that places it itself (app/paper_pdf.py)."""
+    buffer = io.BytesIO()
+    _code(url).save(buffer, kind="pdf", scale=1, border=4, dark="#000", light="#fff")
+    return buffer.getvalue()

@@ -11,6 +11,7 @@ clash fails the print run instead of printing a number twice.
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.data import DataError, NotFound
 from app.data.audit import Actor, record
@@ -124,7 +125,9 @@ def _highest_entered(survey: Survey) -> int:
 
 
 def get_run(run_id: int) -> PaperPrintRun:
-    run = db.session.get(PaperPrintRun, run_id)
+    """A print run with its forms and their journeys (two queries, not one per form)."""
+    forms = selectinload(PaperPrintRun.printed).selectinload(PaperPrintedForm.journey)
+    run = db.session.get(PaperPrintRun, run_id, options=[forms])
     if run is None:
         raise NotFound("We could not find that print run.")
     return run

@@ -15,11 +15,6 @@ from app.fields import Select, options, strip
 from app.paper import bp
 from app.paper_pdf import default_return_text, run_pdf
 
-# A 13-page form costs WeasyPrint about 0.5 s and 6 MB to make (the demo "Leaving hospital"
-# survey, 100 forms: 70 to 85 s and 850 MB on a busy 2-CPU machine; 500 forms: 345 s), so
-# runs over WHOLE_LIMIT forms come in parts of PART_SIZE forms, each a PDF of its own.
-PART_SIZE = 50
-WHOLE_LIMIT = 100
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -137,15 +132,6 @@ def _run_or_404(run_id: int):
     return run
 
 
-def _parts(run) -> list[tuple[int, str, str]]:
-    """(part, first form number, last form number) for a run printed in parts."""
-    printed = run.printed
-    return [
-        (n + 1, printed[i].form_number, printed[min(i + PART_SIZE, len(printed)) - 1].form_number)
-        for n, i in enumerate(range(0, len(printed), PART_SIZE))
-    ]
-
-
 @bp.get("/print/<int:run_id>")
 @requires_role("volunteer", "admin")
 def home_print_run(run_id: int):
@@ -154,9 +140,6 @@ def home_print_run(run_id: int):
         "paper/print_run.jinja",
         title=f"Print run {run.first_form_number} to {run.last_form_number}",
         run=run,
-        parts=_parts(run) if run.forms > PART_SIZE else [],
-        part_size=PART_SIZE,
-        whole=run.forms <= WHOLE_LIMIT,
     )
 
 
@@ -164,21 +147,13 @@ def home_print_run(run_id: int):
 @requires_role("volunteer", "admin")
 def home_print_pdf(run_id: int):
     run = _run_or_404(run_id)
-    part = request.args.get("part", type=int)
-    printed = run.printed
-    if part is not None:
-        if not 1 <= part <= len(_parts(run)):
-            abort(404)
-        printed = printed[(part - 1) * PART_SIZE : part * PART_SIZE]
-    elif run.forms > WHOLE_LIMIT:
-        abort(404)  # the run's page offers it in parts only
     slug = run.survey.slug
 
     def link_for(code: str | None) -> str:
         return url_for("survey.start", slug=slug, code=code, _external=True)
 
-    pdf = run_pdf(run, link_for, printed)
-    numbers = f"{printed[0].form_number}-{printed[-1].form_number}"
+    pdf = run_pdf(run, link_for)
+    numbers = f"{run.first_form_number}-{run.last_form_number}"
     large = "-large-print" if run.large_print else ""
     return Response(
         pdf,
