@@ -171,14 +171,9 @@ def check(pdf: bytes, first: str, last: str, folder: Path) -> dict:
 def machine() -> dict:
     from importlib.metadata import version
 
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    from bench.server import cpu_model
+
+    cpu = cpu_model()
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,

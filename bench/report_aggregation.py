@@ -318,14 +318,9 @@ def _stored_n(db: str, responses: int, seed: int) -> int | None:
 
 
 def machine() -> dict:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    from bench.server import cpu_model
+
+    cpu = cpu_model()
     mem_kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
     import sqlite3
 

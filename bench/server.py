@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -213,3 +214,15 @@ def gunicorn_version() -> str:
     return subprocess.run(
         [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True
     ).stdout.strip()
+
+
+def cpu_model() -> str:
+    """The CPU's model name, for a benchmark's record of its machine."""
+    return next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
