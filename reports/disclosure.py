@@ -522,7 +522,8 @@ class LinkedFigures:
             shown = sorted((k for k in order if k not in hidden and k not in keep), key=order.get)
             if not shown:
                 return hidden
-            near = [k for k in shown if k in set(self._near(cell))]
+            linked = set(self._near(cell))
+            near = [k for k in shown if k in linked]
             choice = None
             for candidate in near[:12]:
                 bound = self.largest(hidden | {candidate}, [cell])[cell]
