@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.data import DataError, NotFound
 from app.data.audit import Actor, record
 from app.data.instruments import about_you, minutes_to_answer, survey_plan
-from app.data.paper_forms import layout_for
+from app.data.paper_forms import layout_for, printed_number
 from app.data.responses import create_journey
 from app.extensions import db
 from app.models import PaperForm, Survey
@@ -144,11 +144,11 @@ def recent_runs(user_id: int | None, limit: int = 20) -> list[PaperPrintRun]:
 def printed_form(survey: Survey, form_number: str) -> PaperPrintedForm | None:
     """The printed form with this (normalised) number, for keyed entry to check against:
     None for a number this app did not print."""
-    digits = form_number[len(FORM_NUMBER_PREFIX) :]
-    if not form_number.startswith(FORM_NUMBER_PREFIX) or not digits.isdigit() or digits[0] == "0":
+    number = printed_number(form_number)
+    if number is None:
         return None
     return db.session.scalar(
         select(PaperPrintedForm).where(
-            PaperPrintedForm.survey_id == survey.id, PaperPrintedForm.number == int(digits)
+            PaperPrintedForm.survey_id == survey.id, PaperPrintedForm.number == number
         )
     )
