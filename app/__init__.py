@@ -10,6 +10,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import public_url, upload_limit
 from app.data import reports as report_data
 from app.extensions import compress, csrf, db, limiter, migrate
 from config import INSTANCE_DIR, get_config
@@ -24,7 +25,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README, Configuration)")
+    if not app.config.get("PSEUDONYM_KEY"):
+        raise RuntimeError("PSEUDONYM_KEY must be set (see README, Configuration)")
     _templates(app)
+    public_url.configure(app)  # links are built on the public address, never on Host
 
     # A broken instrument file stops the app here, naming the file and the item.
     app.extensions["carejourney.instruments"] = load_instruments(
@@ -34,12 +38,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     db.init_app(app)
     app.extensions[report_data.CACHE] = report_data.new_cache(app.config["REPORT_CACHE_SECONDS"])
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    upload_limit.init(app)  # before CSRF, which reads the form: uploads get their larger limit
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
     app.after_request(_close_streamed_body)
 
-    from app import cli, errors, filters, security
+    from app import cli, converters, errors, filters, request_checks, security
     from app.admin import bp as admin_bp
     from app.auth import access, nav, session
     from app.auth import bp as auth_bp
@@ -49,9 +54,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     security.init(app)
     session.init(app)
+    converters.register(app)  # before the blueprints: ids in URLs fit the id columns
     for blueprint in (survey_bp, auth_bp, admin_bp, dashboard_bp, paper_bp):
         app.register_blueprint(blueprint)
     errors.register(app)  # first: the request id is set before any other check runs
+    request_checks.register(app)  # NUL bytes and lone surrogates: 400 before any view
     access.enforce(app)
     nav.register(app)
     filters.register(app)

@@ -66,12 +66,14 @@ def demo_command(n: int, seed: int, if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    from app import cli_reports, cli_users
+    from app import cli_backup, cli_reports, cli_responses, cli_users
     from app.data import scores
     from app.paper import cli as paper_cli
 
     cli_users.register(app)
     cli_reports.register(app)
+    cli_backup.register(app)
+    cli_responses.register(app)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(load_area_command)
     app.cli.add_command(demo_command)

@@ -70,7 +70,7 @@ def export_responses(pathway: str | None, date_from, date_to, kind: str, output:
     f = ReportFilter(pathway, start, end)
     rows, meanings, coded = response_export.export(
         f,
-        response_export.pseudonym_key(current_app.secret_key),
+        response_export.pseudonym_key(current_app.config["PSEUDONYM_KEY"]),
         current_app.config["REPORT_THRESHOLD"],
     )
     out = Path(output)

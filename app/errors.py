@@ -9,6 +9,8 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature
 
+from reports.pdf_engine import PdfFailed
+
 PAGES = {
     400: (
         "Sorry, there is a problem with that request",
@@ -29,6 +31,13 @@ PAGES = {
         ],
     ),
     410: ("This survey is closed", ["Ask the service that gave you the link for the current one."]),
+    413: (
+        "What you sent is too large",
+        [
+            "Your answers up to the last page you saved are kept.",
+            "Go back and try that page again with less.",
+        ],
+    ),
     429: ("Too many tries", ["Please wait a minute, then try again."]),
     500: (
         "Sorry, there is a problem with the service",
@@ -71,10 +80,34 @@ def register(app: Flask) -> None:
     for status in (400, 403, 404, 410):
         app.register_error_handler(status, lambda e, s=status: render(s))
 
+    @app.errorhandler(413)
+    def _too_large(error):
+        # Upload views allow more (app/upload_limit.py), and their page says how much.
+        if (request.max_content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            megabytes = app.config["MAX_UPLOAD_BYTES"] / (1024 * 1024)
+            lines = [
+                f"Files of up to {megabytes:g} MB can be uploaded here. Nothing was saved.",
+                "Split the forms into two or more spreadsheets and upload each one.",
+            ]
+            return _page("The file is too large", lines), 413
+        return render(413)
+
     @app.errorhandler(429)
     def _too_many(error):
         # A limit with its own page (sign-in) brings it along; others get the general one.
         return error.response if getattr(error, "response", None) is not None else render(429)
+
+    @app.errorhandler(PdfFailed)
+    def _pdf_failed(error):
+        # Every PDF view (report, poster, printed forms): a logged error and a plain page,
+        # never a dead worker (reports/pdf_engine.py).
+        app.logger.error("request %s: %s", g.get("request_id"), error, exc_info=error)
+        title = "Sorry, the PDF could not be made"
+        lines = [
+            "Nothing was changed. Try again in a few minutes.",
+            "If it happens again, tell an administrator.",
+        ]
+        return _page(title, lines), 500
 
     @app.errorhandler(500)
     def _server_error(error):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from wtforms import DateField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -28,13 +30,22 @@ class Checkboxes(SelectMultipleField):
 
 
 class Date(DateField):
-    """A date typed as YYYY-MM-DD, with a message that says so when it is not one."""
+    """A date typed as YYYY-MM-DD, with a message that says so when it is not one.
+
+    Only 2000 to 2100: no survey, batch or report falls outside, and a date like 9999-12-31
+    would overflow the "up to the end of that day" sums the filters make.
+    """
+
+    EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError("Enter a real date in the form YYYY-MM-DD, like 2026-03-31") from exc
+        if self.data is not None and not self.EARLIEST <= self.data <= self.LATEST:
+            self.data = None
+            raise ValueError("Enter a date between 2000-01-01 and 2100-12-31")
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -22,22 +22,18 @@ screen reader answer the same questions in the phone survey, which is accessible
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pikepdf
-import weasyprint
 from flask import current_app, render_template
 from weasyprint.text.fonts import FontConfiguration
 
 from app import journey_code
 from app.data import paper_print
 from app.qr import qr_pdf
+from reports import pdf_engine
 
-# WeasyPrint logs each layout step at INFO, as app/poster.py notes.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-_FETCHER = weasyprint.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 FORM_TEMPLATE = "paper/print_form.jinja"
 STAMPS_TEMPLATE = "paper/print_stamps.jinja"
 # Body text in points: 12 for standard print; large print is 16 or more everywhere (RNIB and
@@ -145,7 +141,8 @@ def questionnaires_pdf(
         stamped += bool(page)
     qr_page = next(i for i, page in enumerate(slots) if any(s.name == "slot-qr" for s in page))
 
-    pdf = pikepdf.open(io.BytesIO(layout.write_pdf()))
+    with pdf_engine.guarded():
+        pdf = pikepdf.open(io.BytesIO(layout.write_pdf()))
     del layout
     questionnaire = list(pdf.pages)
     copier = _Copier(pdf, _qr_place(slots, sheet, float(questionnaire[0].mediabox[3])))
@@ -154,7 +151,8 @@ def questionnaires_pdf(
         for start in range(0, len(forms), CHUNK):
             chunk = forms[start : start + CHUNK]
             html = render_template(STAMPS_TEMPLATE, forms=chunk, sheets=sheets, **context)
-            stamps = pikepdf.open(io.BytesIO(_render(html, fonts).write_pdf()))
+            with pdf_engine.guarded():
+                stamps = pikepdf.open(io.BytesIO(_render(html, fonts).write_pdf()))
             stamp_pdfs.append(stamps)
             if len(stamps.pages) != len(chunk) * len(sheets):
                 raise RuntimeError("a form's parts did not fit their sheets")
@@ -182,7 +180,8 @@ def questionnaires_pdf(
 
 
 def _render(html: str, fonts: FontConfiguration):
-    return weasyprint.HTML(string=html, url_fetcher=_FETCHER).render(font_config=fonts)
+    """Nothing is fetched (reports.pdf_engine): styles are inline, QR codes stamped later."""
+    return pdf_engine.render(html, font_config=fonts)
 
 
 def _widest(forms: Sequence[Copy]) -> Copy:

@@ -8,6 +8,10 @@ instrument file, as on the phone.
 
 Paper cannot skip questions as the phone does, so a question the phone asks only some people
 (carers only, or only about a care home) carries a note saying who answers it.
+
+Beside each box of a list prints the key a volunteer types for it (``surveys.paper_keys``), so
+the volunteer keys what they read: in a list of ten or more answers that is a two-digit key
+(01, 02 ...), which every answer of the list takes, so no answer can run into the next.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from surveys.codebook import (
     Layout,
 )
 from surveys.model import Instrument, Item
+from surveys.paper_keys import printed_keys
 from surveys.wording import (  # the phone's words, from the one place both read
     ABOUT_YOU_HINT,
     COMMENTS_HINT,
@@ -51,6 +56,7 @@ class Question:
     text: str
     hint: str | None = None
     options: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # the key a volunteer types for each option, in the same order
     boxes: int = 0  # one box per character, for a short written answer
     lines: int = 0  # ruled lines, for a longer one
 
@@ -119,17 +125,21 @@ def _opening(layout: Layout, stage_name: str) -> Section:
     role = layout.column(ROLE)
     if role is not None and len(role.choices) > 1:
         labels = tuple(ROLE_LABELS[c.code] for c in role.choices)
-        questions.append(Question(ROLE, ROLE_QUESTION, options=labels))
+        questions.append(Question(ROLE, ROLE_QUESTION, options=labels, keys=printed_keys(role)))
     if layout.column(MOVED_FROM) is not None:
         hint = f"These questions are about a move in your care: {stage_name.lower()}."
         for name, text in ((MOVED_FROM, MOVED_FROM_QUESTION), (MOVED_TO, MOVED_TO_QUESTION)):
-            labels = tuple(c.label for c in layout.by_name[name].choices)
-            questions.append(Question(name, text, hint, labels))
+            column = layout.by_name[name]
+            labels = tuple(c.label for c in column.choices)
+            questions.append(Question(name, text, hint, labels, printed_keys(column)))
             hint = None
     elif layout.column(SERVICE) is not None and len(layout.by_name[SERVICE].choices) > 1:
-        labels = tuple(c.label for c in layout.by_name[SERVICE].choices)
+        column = layout.by_name[SERVICE]
+        labels = tuple(c.label for c in column.choices)
         hint_text = f"This part of your care: {stage_name}."
-        questions.append(Question(SERVICE, SERVICE_QUESTION, hint=hint_text, options=labels))
+        questions.append(
+            Question(SERVICE, SERVICE_QUESTION, hint_text, labels, printed_keys(column))
+        )
     return Section(None, tuple(Group((q,)) for q in questions))
 
 
@@ -168,7 +178,7 @@ def _question(column: Column) -> Question:
     item = column.item
     if column.kind == "choice":
         options = tuple(o.label for o in item.scale.options)
-        return Question(column.name, item.text, item.hint, options)
+        return Question(column.name, item.text, item.hint, options, printed_keys(column))
     length = column.max_length or 0
     if 0 < length <= MAX_CHARACTER_BOXES:
         return Question(column.name, item.text, item.hint, boxes=length)

@@ -108,8 +108,13 @@ def app_env(database_url: str, instance: Path) -> dict:
         CAREJOURNEY_ENV="production",
         CAREJOURNEY_INSTANCE=str(instance),
         SECRET_KEY="bench-only-" + os.urandom(16).hex(),
-        # Plain HTTP on loopback: a Secure session cookie would never be sent back.
+        PSEUDONYM_KEY="bench-only-" + os.urandom(16).hex(),
+        # Plain HTTP on loopback: a Secure session cookie would never be sent back, and a
+        # redirect to HTTPS would answer every request.
         SESSION_COOKIE_SECURE="0",
+        FORCE_HTTPS="0",
+        # Production needs a public address; the benchmarks follow no link the app builds.
+        PUBLIC_URL="http://127.0.0.1",
     )
     return env
 

@@ -91,10 +91,66 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _run_on_sqlite(connection, conf_args)
+            return
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+def _run_on_sqlite(connection, conf_args):
+    """All steps in one transaction, with foreign keys off, checked before the commit.
+
+    SQLite changes a table by copying it, dropping the old one and renaming the copy
+    (Alembic's batch mode). With foreign keys on (the app turns them on for every connection),
+    dropping ``response`` deletes every row that refers to it, ON DELETE CASCADE: answers,
+    scores, profiles. So the migration turns them off (possible only outside a transaction),
+    and checks every reference itself at the end; a dangling one fails the run and the
+    transaction is rolled back.
+
+    pysqlite would commit each DDL statement on its own; in autocommit mode with an explicit
+    BEGIN, the whole run is one transaction, as it is on PostgreSQL: a step that refuses
+    (a downgrade that would drop data) leaves the database as it was.
+    """
+    raw = connection.connection.driver_connection
+    connection.commit()  # end anything autobegun, so the pragma is outside a transaction
+    saved_isolation = raw.isolation_level
+    raw.isolation_level = None  # the driver emits no BEGIN or COMMIT of its own
+    try:
+        raw.execute("PRAGMA foreign_keys=OFF")
+        if raw.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
+            raise RuntimeError("could not turn SQLite foreign keys off for the migration")
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            transactional_ddl=True,
+            **conf_args,
+        )
+        raw.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
+        try:
+            context.run_migrations()
+            _check_foreign_keys(raw)
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+        raw.execute("COMMIT")
+    finally:
+        connection.rollback()  # SQLAlchemy's own bookkeeping; the driver has nothing open
+        raw.isolation_level = saved_isolation
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(raw):
+    dangling = raw.execute("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        tables = sorted({f"{row[0]} -> {row[2]}" for row in dangling})
+        raise RuntimeError(
+            f"Migration stopped and rolled back: {len(dangling)} row(s) refer to rows that do "
+            f"not exist ({', '.join(tables)}). Nothing was changed; find them with "
+            "sqlite3 <database> 'PRAGMA foreign_key_check'."
+        )
 
 
 if context.is_offline_mode():

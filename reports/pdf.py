@@ -14,18 +14,13 @@ breakdowns (stages, services, groups), and each group of comments shows its late
 from __future__ import annotations
 
 import base64
-import logging
-from email.message import EmailMessage
 from pathlib import Path
 
-import weasyprint
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 
 from reports.charts import figures, headline_measure
+from reports.pdf_engine import PdfFailed, SafeFetcher, write_pdf
 from reports.svg import Pending, draw, to_svgs
-
-# WeasyPrint logs each layout step at INFO.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 NOT_ASKED = "\u2013"  # an en dash: nobody in the group answered on that measure
 COMMENTS_SHOWN = 20  # per stage and service, as the dashboard shows
@@ -41,7 +36,9 @@ AGREEMENT = (
 NOT_AGREEMENT = {"dk": "don't know", "nomed": "no medication"}
 
 TEMPLATES = Path(__file__).with_name("templates")
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+# Everything typed (comments, service, pathway and stage names) is text: escape it all.
+# (select_autoescape() would not match the template's ".html.jinja" name.)
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 IMAGE = "image:"  # the PDF's pictures, served from memory by _Fetcher
 
 
@@ -233,29 +230,31 @@ def report_html(report: dict, organisation: str) -> str:
     return _env.get_template("report.html.jinja").render(context)
 
 
-_SVG_HEADERS = EmailMessage()
-_SVG_HEADERS["Content-Type"] = "image/svg+xml"
-
-
-class _Fetcher(weasyprint.URLFetcher):
+class _Fetcher(SafeFetcher):
     """The PDF's pictures from memory, as ``image:<name>``: no data: URI to encode and
     decode, and the charts from the SVGs being drawn, so WeasyPrint reads and styles the HTML
-    while Chromium draws, and waits for a chart only when it reaches its <img>. Any other
-    URL fails: the report fetches nothing from the network or the disk."""
+    while Chromium draws, and waits for a chart only when it reaches its <img>. Anything
+    else is refused (reports.pdf_engine): the report fetches nothing from the network or
+    the disk. If the charts cannot be drawn, ``failed`` holds why."""
 
     def __init__(self, images: dict[str, bytes], charts: list[str], pending: Pending):
-        super().__init__(allowed_protocols=set(), fail_on_errors=True)
-        self._images, self._charts, self._pending = images, charts, pending
+        super().__init__(images)
+        self._charts, self._pending = charts, pending
+        self.failed: BaseException | None = None
 
     def fetch(self, url, headers=None):
         if url.startswith(IMAGE + "chart-") and self._pending is not None:
-            drawn = self._pending.result()
-            self._pending = None
+            pending, self._pending = self._pending, None
+            try:
+                drawn = pending.result()
+            except Exception as exc:
+                self.failed = exc
+                raise
             for name, svg in zip(self._charts, drawn, strict=True):
-                self._images[f"{IMAGE}chart-{name}"] = svg.encode("utf-8")
-        if url not in self._images:
-            return super().fetch(url, headers)
-        return weasyprint.urls.URLFetcherResponse(url, self._images[url], _SVG_HEADERS)
+                self.images[f"{IMAGE}chart-{name}"] = svg.encode("utf-8")
+        if self.failed is not None and url.startswith(IMAGE + "chart-"):
+            raise ValueError("the charts could not be drawn")
+        return super().fetch(url, headers)
 
 
 def report_pdf(report: dict, organisation: str) -> bytes:
@@ -273,4 +272,7 @@ def report_pdf(report: dict, organisation: str) -> bytes:
         _context(report, organisation, charts, image_url)
     )
     fetcher = _Fetcher(images, list(drawn), pending)
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = write_pdf(html, fetcher, pdf_variant="pdf/ua-1")
+    if fetcher.failed is not None:  # a report without its charts would mislead
+        raise PdfFailed("the report's charts could not be drawn") from fetcher.failed
+    return pdf

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
+
+from reports.cells import csv_bytes
 
 SUPPRESSED = "suppressed"
 
@@ -41,20 +41,13 @@ def suppress_rare(rows: list[dict], columns: Iterable[str], threshold: int) -> l
 
 
 def to_csv(rows: list[dict], columns: list[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([columns, *([row.get(c) for c in columns] for row in rows)])
 
 
 def codebook(columns: Mapping[str, str], values: Mapping[str, Mapping[str, str]]) -> bytes:
     """column, meaning, value, value meaning: one row per column, then one per coded value."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["column", "meaning", "value", "value meaning"])
+    rows = [["column", "meaning", "value", "value meaning"]]
     for column, meaning in columns.items():
-        writer.writerow([column, meaning, "", ""])
-        for code, label in values.get(column, {}).items():
-            writer.writerow([column, "", code, label])
-    return buffer.getvalue().encode("utf-8-sig")
+        rows.append([column, meaning, "", ""])
+        rows += [[column, "", code, label] for code, label in values.get(column, {}).items()]
+    return csv_bytes(rows)

@@ -9,6 +9,8 @@ import io
 
 import pandas as pd
 
+from reports.cells import safe_cell
+
 COLUMNS = ["measure", "n", "mean", "low", "high", "band", "suppressed"]
 
 
@@ -70,6 +72,11 @@ def tables(report: dict) -> dict[str, list[dict]]:
     return out
 
 
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Names and text that a spreadsheet would run as formulas made plain text."""
+    return frame.map(safe_cell).rename(columns=safe_cell)
+
+
 def to_csv(report: dict) -> bytes:
     """One CSV: every table one after another, with a ``table`` column saying which."""
     frames = [
@@ -77,14 +84,14 @@ def to_csv(report: dict) -> bytes:
     ]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"table": []})
     cols = ["table", *[c for c in data.columns if c != "table"]]
-    return data[cols].to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel reads UTF-8
+    return _safe(data[cols]).to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel reads UTF-8
 
 
 def to_xlsx(report: dict) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, rows in tables(report).items():
-            pd.DataFrame(rows or [{"note": "no data"}]).to_excel(
+            _safe(pd.DataFrame(rows or [{"note": "no data"}])).to_excel(
                 writer, sheet_name=name[:31], index=False
             )
     return buffer.getvalue()

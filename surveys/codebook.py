@@ -58,6 +58,11 @@ def match_key(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
 
 
+def _short_key(text: str) -> str:
+    """The key of a label's first words, before " / ": the printed form's short version."""
+    return match_key(text).split(" / ", 1)[0].strip()
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -75,15 +80,25 @@ class Column:
     @cached_property
     def _lookup(self) -> dict[str, Choice]:
         found: dict[str, Choice] = {}
-        for choice in self.choices:  # labels first, so that a code always wins a clash
-            found.setdefault(match_key(choice.label), choice)
+        shorts: dict[str, list[Choice]] = {}
+        for choice in self.choices:
+            shorts.setdefault(_short_key(choice.label), []).append(choice)
+        # Weakest first, so that a full label beats a short one and a code beats both.
+        for key, chosen in shorts.items():
+            if len(chosen) == 1:  # a short form two labels share means neither
+                found[key] = chosen[0]
+        for choice in self.choices:
+            found[match_key(choice.label)] = choice
         for choice in self.choices:
             found[match_key(choice.code)] = choice
         return found
 
     def choice(self, typed: str) -> Choice | None:
-        """The allowed value typed as its code or its label, in any case; None if neither."""
-        return self._lookup.get(match_key(typed))
+        """The allowed value typed as its code or its label, in any case; a long label also
+        by its words before " / " ("Don't know" for "Don't know / not applicable"), however
+        the typed value ends after its own " / "; None if neither."""
+        lookup = self._lookup
+        return lookup.get(match_key(typed)) or lookup.get(_short_key(typed))
 
     def label_of(self, code: str | None) -> str:
         chosen = next((c for c in self.choices if c.code == code), None)

@@ -125,11 +125,10 @@ def make_user(app):
     from app.data.audit import SYSTEM
     from app.data.users import create_user_with_password
 
-    def make(*roles: str, email: str | None = None):
+    def make(*roles: str, email: str | None = None, name: str | None = None):
         email = email or f"{'-'.join(roles)}@test.invalid"
-        return create_user_with_password(
-            SYSTEM, email, f"Test {' '.join(roles)}", list(roles), STAFF_PASSWORD
-        )
+        name = name or f"Test {' '.join(roles)}"
+        return create_user_with_password(SYSTEM, email, name, list(roles), STAFF_PASSWORD)
 
     return make
 

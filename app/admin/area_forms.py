@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from app.data.area_edit import MAX, ODS_CODE, SECTORS, SLUG, STAGE_KINDS
 from app.fields import blank_to_none, options, strip
+from app.forms import Form
 
 KIND_HINTS = {
     "episode": "Care from one service, like a stay on a ward. "
@@ -54,7 +54,7 @@ def _name_field(what: str, hint: str) -> StringField:
     )
 
 
-class AreaForm(FlaskForm):
+class AreaForm(Form):
     """A form whose ``key`` field (code or slug) must not be taken: ``taken(value)`` gives the
     message if it is, so a clash shows with the other problems, not after they are fixed."""
 

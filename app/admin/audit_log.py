@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import render_template, request
+from flask import abort, render_template, request
 
 from app.admin import bp
 from app.admin.user_forms import AuditFilterForm
 from app.auth.access import requires_role
-from app.data import audit
+from app.data import NotFound, audit
 
 PER_PAGE = 50
 
@@ -26,7 +26,10 @@ def audit_trail():
             "since": _start_of(form.since.data),
             "until": _start_of(form.until.data + timedelta(days=1)) if form.until.data else None,
         }
-    page = audit.events_page(request.args.get("page", 1, type=int), PER_PAGE, **filters)
+    try:
+        page = audit.events_page(request.args.get("page", 1, type=int), PER_PAGE, **filters)
+    except NotFound:
+        abort(404)
     return render_template(
         "admin/audit.jinja",
         title="Audit trail",

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from flask import url_for
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.data import survey_edit
 from app.data.survey_edit import ChosenInstrument, SurveyInput
 from app.fields import Checkboxes, Date, blank_to_none, options, strip
+from app.forms import Form
+from app.public_url import public_url_for
 
 ITEM_SEPARATORS = re.compile(r"[\s,;]+")
 ROLE_HINTS = {
@@ -57,7 +57,7 @@ def _item_ids(text: str | None) -> list[str]:
     return seen
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     slug = StringField(
         "Short name for the link",
         filters=[strip],
@@ -225,7 +225,7 @@ def survey_form(survey=None, locked: bool = False) -> SurveyForm:
         form.slug.validators = form.stage.validators = []
     form.slug.description = (
         "Lower-case letters, numbers and hyphens, like lh-leaving-hospital. The public link "
-        f"ends with it: {url_for('survey.start', slug='lh-leaving-hospital', _external=True)}"
+        f"ends with it: {public_url_for('survey.start', slug='lh-leaving-hospital')}"
     )
     if survey is not None:
         form.slug.description += (

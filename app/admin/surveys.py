@@ -23,6 +23,7 @@ from app.data import area as area_data
 from app.data.survey_edit import SurveyProblems
 from app.filters import HEX
 from app.poster import poster_pdf
+from app.public_url import public_url_for
 from app.qr import qr_data_uri, qr_svg
 
 
@@ -34,7 +35,7 @@ def _survey_or_404(slug: str):
 
 
 def _link(survey) -> str:
-    return url_for("survey.start", slug=survey.slug, _external=True)
+    return public_url_for("survey.start", slug=survey.slug)
 
 
 def _day(value: date) -> str:
@@ -164,7 +165,7 @@ def surveys_poster(slug: str):
         minutes=survey_edit.minutes_to_answer(survey),
         colour=colour if HEX.match(colour) else "#005eb8",
     )
-    pdf = poster_pdf(html, base_url=request.url_root)
+    pdf = poster_pdf(html)
     survey_edit.poster_downloaded(current_actor(), survey)
     return Response(
         pdf,

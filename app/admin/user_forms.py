@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.data.audit import ACTIONS
 from app.data.users import STAFF_ROLES
 from app.fields import Checkboxes, Date, options, strip
+from app.forms import Form
 
 ROLE_HINTS = {
     "admin": "Sets up services, pathways and surveys; manages accounts; sees the audit trail.",
@@ -17,7 +17,7 @@ ROLE_HINTS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(
         "Full name",
         filters=[strip],
@@ -41,7 +41,7 @@ class UserForm(FlaskForm):
     )
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(Form):
     name = UserForm.name
     roles = UserForm.roles
     active = RadioField(
@@ -53,7 +53,7 @@ class EditUserForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form: nothing changes
 

@@ -9,6 +9,7 @@ from app.admin.saving import saved
 from app.admin.user_forms import ROLE_HINTS, EditUserForm, UserForm
 from app.auth.access import current_actor, requires_role
 from app.data import NotFound, users
+from app.public_url import public_url_for
 
 
 def _user_or_404(user_id: int):
@@ -19,7 +20,8 @@ def _user_or_404(user_id: int):
 
 
 def _link_page(user, token: str, purpose: str):
-    link = url_for("auth.set_password", token=token, _external=True)
+    # On the configured address: a forged Host header must not send the link elsewhere.
+    link = public_url_for("auth.set_password", token=token)
     return render_template(
         "admin/users/link.jinja",
         title="Pass on this link",

@@ -34,7 +34,9 @@ def render(kind: str, report: dict, organisation: str) -> tuple[bytes, str]:
 def responses_zip(report_filter, app) -> tuple[bytes, int]:
     """responses.csv and codebook.csv in one zip; returns (bytes, number of rows)."""
     rows, meanings, coded = response_export.export(
-        report_filter, response_export.pseudonym_key(app.secret_key), app.config["REPORT_THRESHOLD"]
+        report_filter,
+        response_export.pseudonym_key(app.config["PSEUDONYM_KEY"]),
+        app.config["REPORT_THRESHOLD"],
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.data.report_queries import ReportFilter
 from app.fields import Checkboxes, Date, Select, options
+from app.forms import Form
 
 ROLE_CHOICES = [
     ("", "Everyone"),
@@ -17,7 +17,7 @@ ROLE_CHOICES = [
 ]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
+from app.data import NotFound
 from app.extensions import db
 from app.models import AuditEvent
 
@@ -45,6 +46,7 @@ ACTIONS = {
     "paper.key": "Paper form keyed in",
     "paper.correct": "Keyed paper form corrected",
     "paper.resolve": "Double-entry differences resolved",
+    "responses.purge": "Unfinished responses with no answers removed",
 }
 
 
@@ -124,7 +126,15 @@ def events_for(action: str) -> list[AuditEvent]:
 
 
 def events_page(page: int, per_page: int, **filters):
-    """One page of the filtered trail (a Flask-SQLAlchemy Pagination)."""
-    return db.paginate(
-        query_events(**filters), page=max(page, 1), per_page=per_page, error_out=False
-    )
+    """One page of the filtered trail (a Flask-SQLAlchemy Pagination).
+
+    A page before the first or after the last is NotFound. The first test keeps a huge page
+    number out of the query's OFFSET, which the database refuses past its integer range:
+    ids are 32-bit integers, so no trail is longer than 2**31 events.
+    """
+    if page < 1 or (page - 1) * per_page >= 2**31:
+        raise NotFound(f"There is no page {page} of the audit trail")
+    found = db.paginate(query_events(**filters), page=page, per_page=per_page, error_out=False)
+    if page > max(found.pages, 1):
+        raise NotFound(f"There is no page {page} of the audit trail")
+    return found

@@ -39,9 +39,12 @@ BASE = {
 }
 
 
-def pseudonym_key(secret_key: str) -> bytes:
-    """Pseudonyms stay stable across exports from this installation, and change with its key."""
-    return hashlib.sha256(secret_key.encode() + b"response-export").digest()
+def pseudonym_key(key: str) -> bytes:
+    """Pseudonyms stay stable across exports (and restores) made with the same PSEUDONYM_KEY.
+
+    Derived as it was from SECRET_KEY before PSEUDONYM_KEY existed: setting PSEUDONYM_KEY to
+    the old SECRET_KEY keeps every earlier pseudonym."""
+    return hashlib.sha256(key.encode() + b"response-export").digest()
 
 
 def export(f: ReportFilter, secret: bytes, threshold: int) -> tuple[list[dict], dict, dict]:

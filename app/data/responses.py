@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app import journey_code
 from app.data import DataError, NotFound
@@ -87,6 +89,32 @@ def answers_for(response: Response) -> dict[tuple[str, str], Answer]:
     return {(a.instrument_id, a.item_id): a for a in response.answers}
 
 
+def hold(response: Response) -> None:
+    """Take the response for the rest of this transaction, then reload it as the last writer
+    left it. Every change to a started response begins here
+    (docs/decisions/0005-one-writer-per-response.md).
+
+    Two copies of one request (a retry after a time-out, a double tap) then run one after the
+    other, and the second finds the first's work done: its answers to update, not insert; the
+    page already marked done; the journey already made; the response already complete.
+    The one statement that takes this lock on both databases is a write: on PostgreSQL it locks
+    the row (as SELECT ... FOR UPDATE would); SQLite has no row locks, and as pysqlite opens a
+    transaction at its first write, this takes the database's write lock (as BEGIN IMMEDIATE).
+    """
+    db.session.execute(
+        update(Response).where(Response.id == response.id).values(updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    # What this request read before the lock may be stale: reload the row, its answers and
+    # (lazily) its journey. populate_existing overwrites the objects already in the session.
+    db.session.execute(
+        select(Response)
+        .where(Response.id == response.id)
+        .options(selectinload(Response.answers))
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def mark_done(response: Response, page_id: str) -> None:
     if page_id not in (response.pages_done or []):
         response.pages_done = [*(response.pages_done or []), page_id]
@@ -100,6 +128,7 @@ def save_answers(
     page_id: str | None = None,
 ) -> None:
     """Store one page's answers; a blank value removes an earlier answer."""
+    hold(response)
     _check_editable(response)
     current = answers_for(response)
     for item_id, value in (codes or {}).items():
@@ -129,6 +158,7 @@ def _check_editable(response: Response) -> None:
 
 
 def set_role(response: Response, role: str, page_id: str) -> None:
+    hold(response)
     _check_editable(response)
     response.role = role
     mark_done(response, page_id)
@@ -147,6 +177,7 @@ def set_services(
     For a transition the response's service is the one the person moved *from*: the
     service that planned the move (as the CTM asks of the hospital that discharged).
     """
+    hold(response)
     _check_editable(response)
     if from_id is not None or to_id is not None:
         if from_id == to_id:
@@ -163,6 +194,7 @@ def set_services(
 
 def link_journey(response: Response, code: str | None, page_id: str) -> Journey:
     """Join the response to the journey with this code, or (no code) to a journey of its own."""
+    hold(response)
     _check_editable(response)
     previous = response.journey
     if code:
@@ -186,7 +218,9 @@ def link_journey(response: Response, code: str | None, page_id: str) -> Journey:
 
 
 def _only_response(journey: Journey, response: Response) -> bool:
-    return all(r.id == response.id for r in journey.responses)
+    # Asked of the database: the journey's loaded list of responses may predate the lock.
+    others = exists().where(Response.journey_id == journey.id, Response.id != response.id)
+    return not db.session.scalar(select(others))
 
 
 def about_you_known(response: Response) -> bool:
@@ -207,6 +241,7 @@ def about_you_known(response: Response) -> bool:
 
 
 def set_about_you_wanted(response: Response, wanted: bool, page_id: str) -> None:
+    hold(response)
     _check_editable(response)
     response.about_you_given = wanted
     about = about_you()
@@ -228,6 +263,7 @@ def complete(response: Response, asked: set[tuple[str, str]] | None = None) -> R
     given before the person changed an earlier answer (say, from patient to carer) and no
     longer apply, so they are dropped rather than kept with a meaning nobody saw.
     """
+    hold(response)  # a second copy of the submit waits here, then finds it complete
     if response.status != "complete":
         if asked is not None:
             for answer in [
@@ -243,12 +279,27 @@ def complete(response: Response, asked: set[tuple[str, str]] | None = None) -> R
     return response
 
 
-def resumable(code: str) -> Response | None:
-    """The most recent unfinished response in the journey with this code."""
+def resumable(code: str, since: datetime) -> Response | None:
+    """The most recent unfinished web response in the journey with this code, started at or
+    after ``since``: a code found on an old form or confirmation page opens nothing."""
     return db.session.scalar(
         select(Response)
         .join(Journey)
-        .where(Journey.code == code, Response.status == "in_progress", Response.channel == "web")
+        .where(
+            Journey.code == code,
+            Response.status == "in_progress",
+            Response.channel == "web",
+            Response.started_at >= since,
+        )
         .order_by(Response.updated_at.desc())
         .limit(1)
+    )
+
+
+def resumed_response(response_id: int, since: datetime) -> Response | None:
+    """The web response a journey code resumed (app.survey.resumed), while it still may be."""
+    return db.session.scalar(
+        select(Response).where(
+            Response.id == response_id, Response.channel == "web", Response.started_at >= since
+        )
     )

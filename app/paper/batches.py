@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -74,6 +75,9 @@ def batch_page(batch_id: int):
     lead = data.is_lead(batch, user_id, admin)
     # A second keyer sees only their own keyings: double entry is blind.
     forms = batch.forms if lead else [f for f in batch.forms if data.own_keying(f, user_id)]
+    keyers = {k.keyed_by.email: k.keyed_by for f in batch.forms for k in f.keyings}
+    who = partial(_person, admin=admin)
+    volunteers = data.volunteer_agreement([batch]) if batch.double_entry and lead else []
     return render_template(
         "paper/batch_page.jinja",
         title=f"Batch {batch.id}: {batch.survey.title}",
@@ -87,8 +91,14 @@ def batch_page(batch_id: int):
         defaults=_defaults_in_words(batch),
         counts=data.status_counts(batch),
         agreement=data.batch_agreement(batch) if batch.double_entry and lead else None,
-        volunteers=data.volunteer_agreement([batch]) if batch.double_entry and lead else [],
+        volunteers=[(who(keyers[email]), rate) for email, rate in volunteers],
+        who=who,
     )
+
+
+def _person(user, admin: bool) -> str:
+    """Volunteers see each other's names, never e-mail addresses; admins see both."""
+    return f"{user.name} ({user.email})" if admin else user.name
 
 
 def _defaults_in_words(batch) -> list[tuple[str, str]]:

@@ -11,7 +11,11 @@ from flask import Flask
 from app.data import NotFound
 from app.data import area as area_data
 from app.data.audit import SYSTEM
-from app.paper.importing import run_import
+from app.paper.importing import limits, run_import
+
+
+def _forms(count: int) -> str:
+    return f"{count} form{'' if count == 1 else 's'}"
 
 
 @click.command("import-responses")
@@ -39,6 +43,14 @@ def import_responses(file: str, slug: str, place: str | None, collected_on) -> N
     if day > today:
         raise click.BadParameter("cannot be in the future", param_hint="--collected-on")
     path = Path(file)
+    most = limits().unpacked_bytes
+    if path.stat().st_size > most:  # before reading it into memory
+        click.echo(
+            f"Nothing was imported: {path.name} is larger than {most // 1024 // 1024} MB, more "
+            "than a file of paper forms needs. Split the forms into smaller files.",
+            err=True,
+        )
+        raise SystemExit(1)
     outcome = run_import(
         survey,
         path.read_bytes(),
@@ -49,6 +61,8 @@ def import_responses(file: str, slug: str, place: str | None, collected_on) -> N
         today=today,
     )
     if outcome.problems:
+        if outcome.sheet:
+            click.echo(f"Read the sheet “{outcome.sheet}” of {path.name}.", err=True)
         for problem in outcome.problems:
             click.echo(str(problem), err=True)
         count = len(outcome.problems)
@@ -60,7 +74,7 @@ def import_responses(file: str, slug: str, place: str | None, collected_on) -> N
     result = outcome.result
     where = f" in batch {result.batch_id}" if result.batch_id else ""
     click.echo(
-        f"{len(result.added)} forms added{where} to {survey.slug}; "
+        f"{_forms(len(result.added))} added{where} to {survey.slug}; "
         f"{len(result.present)} already present."
     )
     if result.written_codes:

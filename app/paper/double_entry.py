@@ -14,9 +14,11 @@ from app.auth.access import current_actor, requires_role
 from app.data import NotFound
 from app.data import paper_entry as data
 from app.paper import bp
-from app.paper.checking import ValueProblem, form_problems, parse_value
-from app.paper.entry import BLANK_KEY, ONE_KEY_KINDS, field_id, keys_for, today
+from app.paper.boxes import ValueProblem, read_box
+from app.paper.checking import form_problems
+from app.paper.entry import field_id
 from surveys.codebook import Column
+from surveys.paper_keys import BLANK_KEY
 
 
 def in_words(column: Column, value: str | None) -> str:
@@ -25,16 +27,6 @@ def in_words(column: Column, value: str | None) -> str:
     if column.choices:
         return f"{column.label_of(value)} ({value})"
     return value
-
-
-def _other(column: Column, typed: str) -> str | None:
-    """What the resolver typed: a key, a code or the words, as on the entry screen."""
-    typed = typed.strip()
-    if typed in ("", BLANK_KEY):
-        return None
-    if column.kind in ONE_KEY_KINDS and typed in keys_for(column):
-        return keys_for(column)[typed]
-    return parse_value(column, typed, today())
 
 
 @bp.route("/batches/<int:batch_id>/forms/<int:form_id>/compare", methods=["GET", "POST"])
@@ -73,10 +65,11 @@ def compare(batch_id: int, form_id: int):
             elif pick == "2":
                 values[n] = second.get(n)
             elif pick == "other":
-                try:
-                    values[n] = _other(column, chosen.get(n + ":other", ""))
+                typed = chosen.get(n + ":other", "").strip()
+                try:  # read as on the entry screen; "-" is blank in any box here
+                    values[n] = None if typed == BLANK_KEY else read_box(column, typed)
                 except ValueProblem as problem:
-                    errors[n] = f"{column.title}: '{chosen.get(n + ':other')}' {problem.message}"
+                    errors[n] = f"{column.title}: '{typed}' {problem.message}"
             else:
                 errors[n] = f"Choose what the paper says for: {column.title}"
         final = {k: v for k, v in first.items() if k not in names}

@@ -1,9 +1,10 @@
 """Spreadsheet templates for a survey: CSV with a codebook CSV beside it, and an Excel
-workbook with a "Responses" sheet to fill in and a "Codebook" sheet. Pure: bytes out."""
+workbook with a "Responses" sheet to fill in and a "Codebook" sheet. Pure: bytes out.
+
+Every cell goes through ``reports.cells``: a service named "=..." is text, never a formula."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
@@ -12,35 +13,29 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.paper.sheet import DATA_SHEET
+from reports.cells import csv_bytes, safe_cell, safe_row
 from surveys.codebook import CODEBOOK_HEADER, Layout, codebook_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Flask adds "; charset=utf-8" to text types
 LIST_LIMIT = 255  # Excel's limit on a drop-down list typed into the rule
 PROMPT_LIMIT = 255
 FILL_ROWS = 2000  # rows the drop-downs and prompts cover
 
 
-def _csv(rows) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    # With the byte-order mark Excel opens it as UTF-8 (accents, curly quotes, "£" survive).
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 def template_csv(layout: Layout) -> bytes:
-    return _csv([[c.name for c in layout.columns]])
+    return csv_bytes([[c.name for c in layout.columns]])
 
 
 def codebook_csv(layout: Layout) -> bytes:
-    return _csv([CODEBOOK_HEADER, *codebook_rows(layout)])
+    return csv_bytes([CODEBOOK_HEADER, *codebook_rows(layout)])
 
 
 def template_xlsx(layout: Layout, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = DATA_SHEET
-    sheet.append([c.name for c in layout.columns])
+    sheet.append(safe_row(c.name for c in layout.columns))
     sheet.freeze_panes = "B2"
     for index, column in enumerate(layout.columns, start=1):
         letter = get_column_letter(index)
@@ -77,7 +72,7 @@ def _help(sheet, letter: str, column) -> None:
 
 def _codebook_sheet(book: Workbook, layout: Layout, title: str) -> None:
     sheet = book.create_sheet("Codebook")
-    sheet.append([f"Codebook: {title}"])
+    sheet.append([safe_cell(f"Codebook: {title}")])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
         [
@@ -90,7 +85,7 @@ def _codebook_sheet(book: Workbook, layout: Layout, title: str) -> None:
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for row in codebook_rows(layout):
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     for letter, width in zip("ABCDEF", (34, 20, 60, 10, 30, 50), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=5, min_col=3, max_col=6):

@@ -2,16 +2,18 @@
 
 Every answer box is a plain text box, so the page works without JavaScript: type the answer's
 key (or its code, or its words) and press Save. ``static/js/paper-entry.js`` makes it fast:
-each key is checked as it is typed and focus moves on by itself. The server checks everything
-again with the importer's checks (``app.paper.checking``), so keyed and imported forms meet
-the same rules. A new form starts with the batch's defaults in their boxes (who answered, the
-service or the move), which focus skips; saved, they are ordinary values of the record.
+each key is checked as it is typed and focus moves on by itself, past the questions this
+respondent is never asked (a patient's form skips the carers' questions). The keys are
+``surveys.paper_keys``: a list of ten or more answers has a two-digit key for every answer.
+The server checks everything again with the importer's checks (``app.paper.checking``), so
+keyed and imported forms meet the same rules. A new form starts with the batch's defaults in
+their boxes (who answered, the service or the move), which focus skips; saved, they are
+ordinary values of the record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -22,58 +24,11 @@ from app.auth.access import current_actor, requires_role
 from app.data import NotFound
 from app.data import paper_entry as data
 from app.paper import bp
-from app.paper.checking import ValueProblem, form_problems, parse_value
-from surveys.codebook import FORM_NUMBER, Column, Layout
-
-BLANK_KEY = "-"
-DONT_KNOW = "dk"
-ONE_KEY_KINDS = ("role", "service", "choice")
-
-
-def keys_for(column: Column) -> dict[str, str]:
-    """Key -> option code for an answer box. Agreement codes 1-4 are their own keys; don't
-    know is 9 (0 too); other options are numbered 1, 2, 3 in the paper's order, skipping keys
-    taken (so 10, 11 for long lists)."""
-    keys: dict[str, str] = {}
-    codes = [c.code for c in column.choices]
-    if DONT_KNOW in codes:
-        keys["9"] = keys["0"] = DONT_KNOW
-    for code in codes:
-        if len(code) == 1 and code.isdigit() and code not in keys:
-            keys[code] = code
-    number = 1
-    for code in codes:
-        if code in keys.values():
-            continue
-        while str(number) in keys or str(number) == "0":
-            number += 1
-        keys[str(number)] = code
-        number += 1
-    return keys
-
-
-def legend(column: Column) -> list[tuple[str, str]]:
-    """(key, meaning) as shown beside the box; don't know shows once, as "9 or 0"."""
-    shown = []
-    for key, code in keys_for(column).items():
-        if key == "0":
-            continue
-        label = column.label_of(code)
-        shown.append(("9 or 0" if code == DONT_KNOW else key, label))
-    if not column.required:
-        shown.append((BLANK_KEY, "left blank"))
-    return sorted(shown, key=_legend_order)
-
-
-def _legend_order(pair: tuple[str, str]) -> tuple[bool, int]:
-    """1, 2, 3 ... then "9 or 0", then the blank key last."""
-    key = pair[0]
-    return (key == BLANK_KEY, 0 if key == BLANK_KEY else int(key.split()[0]))
-
-
-def key_of(column: Column, code: str) -> str | None:
-    """The key typed for an option code (the first, for don't know's 9 or 0)."""
-    return next((k for k, c in keys_for(column).items() if c == code), None)
+from app.paper.boxes import ValueProblem, answer_box, read_box
+from app.paper.checking import form_problems
+from surveys import codebook
+from surveys.codebook import FORM_NUMBER, Layout
+from surveys.paper_keys import BLANK_KEY, KEYED_KINDS, key_of
 
 
 def batch_defaults(batch, layout: Layout) -> dict[str, str]:
@@ -82,7 +37,7 @@ def batch_defaults(batch, layout: Layout) -> dict[str, str]:
     found = {}
     for name, code in (batch.defaults or {}).items():
         column = layout.column(name)
-        key = key_of(column, code) if column and column.kind in ONE_KEY_KINDS else None
+        key = key_of(column, code) if column and column.kind in KEYED_KINDS else None
         if key is not None:
             found[name] = key
     return found
@@ -104,37 +59,23 @@ class Entry:
     existing: object = None  # the form already entered under this number
 
 
-def today():
-    return datetime.now(UTC).date()
-
-
 def read_entry(layout: Layout, posted, collected_on) -> Entry:
-    """Check every box as the server always does, then the form as a whole."""
+    """Check every box as the server always does, then the form as a whole. Every message
+    about a box names its question, as the summary at the top of the page lists them."""
     entry = Entry(typed={c.name: posted.get(c.name, "") for c in layout.columns})
     for column in layout.columns:
         typed = entry.typed[column.name].strip()
-        if column.kind in ONE_KEY_KINDS:
-            if typed in ("", BLANK_KEY):
-                continue
-            code = keys_for(column).get(typed)
-            if code is not None:
-                entry.record[column.name] = code
-                continue
         try:
-            value = parse_value(column, typed, today())
+            value = read_box(column, typed)
         except ValueProblem as problem:
-            allowed = ""
-            if column.kind in ONE_KEY_KINDS:
-                allowed = " Type " + ", ".join(f"{k} for {v}" for k, v in legend(column))
-                entry.errors[column.name] = f"'{typed}' is not an answer here.{allowed}"
-            else:
-                entry.errors[column.name] = f"'{typed}' {problem.message}"
+            entry.errors[column.name] = _named(column, f"'{typed}' {problem.message}")
             continue
         if value is not None:
             entry.record[column.name] = value
     entry.number = entry.record.pop(FORM_NUMBER, None)
     if entry.number is None and FORM_NUMBER not in entry.errors:
         entry.errors[FORM_NUMBER] = "Enter the form number written on the paper form"
+    _refuse_not_asked(layout, entry)
     for name, message in form_problems(layout, entry.record, collected_on):
         if name is None:
             entry.general.append(message)
@@ -142,6 +83,33 @@ def read_entry(layout: Layout, posted, collected_on) -> Entry:
             title = layout.by_name[name].title
             entry.errors[name] = f"{title} {message}"
     return entry
+
+
+def _named(column, message: str) -> str:
+    """A message about a box, starting with its question: "What is your age? '7' is too
+    short...", "Who answered: '7' is not an answer here..."."""
+    title = column.title.strip()
+    if title[-1:] in ".?!":
+        return f"{title} {message[:1].upper()}{message[1:]}"
+    return f"{title}: {message}"
+
+
+def _refuse_not_asked(layout: Layout, entry: Entry) -> None:
+    """An answer in a box this respondent is never asked (a carers' question on a patient's
+    form) is refused, in the entry screen's words; the page's script skips and disables those
+    boxes, so this is a form keyed without it, or a wrong role or service."""
+    role = codebook.role_of(layout, entry.record)
+    sectors = codebook.sectors_of(layout, entry.record)
+    for column in layout.columns:
+        if column.name not in entry.record or column.name in entry.errors:
+            continue
+        why = codebook.not_asked(layout, column, role, sectors)
+        if why:
+            entry.errors[column.name] = _named(
+                column,
+                f"this box is not asked on this form, as it {why}. Clear the box, or correct "
+                "who answered or the service if the paper says otherwise",
+            )
 
 
 def _batch_or_404(batch_id: int):
@@ -174,11 +142,7 @@ def _render(batch, layout, entry: Entry, *, form=None, status=200, readonly=Fals
             "column": c,
             "id": field_id(c.name),
             "default": c.label_of(batch.defaults[c.name]) if c.name in defaults else None,
-            "one_key": c.kind in ONE_KEY_KINDS,
-            "legend": legend(c) if c.kind in ONE_KEY_KINDS else [],
-            "keys": {k: c.label_of(v) for k, v in keys_for(c).items()}
-            if c.kind in ONE_KEY_KINDS
-            else {},
+            **answer_box(layout, c, entry.typed.get(c.name, "")),
         }
         for c in layout.columns
     ]
@@ -279,7 +243,7 @@ def entry_edit(batch_id: int, form_id: int):
             value = keying.record.get(column.name)
             if value is None:
                 continue
-            if column.kind in ONE_KEY_KINDS:
+            if column.kind in KEYED_KINDS:
                 value = key_of(column, value) or value
             typed[column.name] = value
         readonly = not _correctable(batch, form, keying)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.fields import Date, Select, options, strip
+from app.forms import Form
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -39,7 +39,7 @@ def _collected_on(description: str) -> Date:
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     survey = _survey()
     place = _place("Riverside Carers' Centre coffee morning")
     collected_on = _collected_on(
@@ -73,7 +73,7 @@ class _Count(IntegerField):
             raise ValueError("Enter how many forms are in the batch, as a number like 25") from exc
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     """Opening a batch of paper forms to key in."""
 
     survey = _survey()

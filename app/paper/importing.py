@@ -7,16 +7,33 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
+
 from app.data import paper_forms, paper_import
 from app.data.audit import Actor
 from app.paper import checking
-from app.paper.sheet import SheetError, Table, read_table
+from app.paper.sheet import Limits, SheetError, Table, read_table
 
 
 @dataclass(frozen=True)
 class Outcome:
     problems: list[checking.Problem] = field(default_factory=list)
     result: paper_import.ImportResult | None = None
+    sheet: str | None = None  # the workbook's sheet that was read (None: a CSV file)
+
+
+def limits() -> Limits:
+    """The import limits set for this installation (IMPORT_MAX_* settings)."""
+    return Limits.from_config(current_app.config)
+
+
+def _refused(exc: SheetError) -> Outcome:
+    if not exc.cells:
+        return Outcome([checking.Problem(exc.message)], sheet=exc.sheet)
+    return Outcome(
+        [checking.Problem(c.message, c.row, c.column, c.value) for c in exc.cells],
+        sheet=exc.sheet,
+    )
 
 
 def _label(table: Table, name: str | None) -> str | None:
@@ -36,9 +53,9 @@ def run_import(
     today: date,
 ) -> Outcome:
     try:
-        table = read_table(data)
+        table = read_table(data, limits())
     except SheetError as exc:
-        return Outcome([checking.Problem(str(exc))])
+        return _refused(exc)
     layout = paper_forms.layout_for(survey)
     forms, problems = checking.check_table(table, layout, today=today, collected_on=collected_on)
     # The database's checks too (numbers entered before, unknown journey codes), so that
@@ -49,7 +66,7 @@ def run_import(
         for row, column, value, message in issues
     ]
     if problems:
-        return Outcome(sorted(problems, key=checking.Problem.order))
+        return Outcome(sorted(problems, key=checking.Problem.order), sheet=table.sheet)
     try:
         result = paper_import.import_forms(
             actor,
@@ -61,5 +78,8 @@ def run_import(
             file_sha256=hashlib.sha256(data).hexdigest(),
         )
     except paper_import.ImportRefused as exc:
-        return Outcome([checking.Problem(m, r, _label(table, c), v) for r, c, v, m in exc.issues])
-    return Outcome([], result)
+        return Outcome(
+            [checking.Problem(m, r, _label(table, c), v) for r, c, v, m in exc.issues],
+            sheet=table.sheet,
+        )
+    return Outcome([], result, table.sheet)

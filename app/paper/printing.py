@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -12,8 +11,10 @@ from app.auth.access import current_actor, requires_role
 from app.data import DataError, NotFound, paper_print
 from app.data import area as area_data
 from app.fields import Select, options, strip
+from app.forms import Form
 from app.paper import bp
 from app.paper_pdf import default_return_text, run_pdf
+from app.public_url import public_url_for
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -38,7 +39,7 @@ class Count(IntegerField):
                 raise ValidationError(exc.message) from exc
 
 
-class PrintForm(FlaskForm):
+class PrintForm(Form):
     survey = Select("Survey", validators=[InputRequired("Choose the survey to print")])
     forms = Count(
         "How many forms",
@@ -150,7 +151,7 @@ def home_print_pdf(run_id: int):
     slug = run.survey.slug
 
     def link_for(code: str | None) -> str:
-        return url_for("survey.start", slug=slug, code=code, _external=True)
+        return public_url_for("survey.start", slug=slug, code=code)
 
     pdf = run_pdf(run, link_for)
     numbers = f"{run.first_form_number}-{run.last_form_number}"

@@ -12,6 +12,7 @@ from app.data import area as area_data
 from app.paper import bp, downloads
 from app.paper.forms import import_form
 from app.paper.importing import run_import
+from app.upload_limit import accepts_upload
 
 MAX_SHOWN = 1000  # problems listed on the page; the command line lists them all
 FILES = {
@@ -55,10 +56,11 @@ def home_template(slug: str, name: str):
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires_role("volunteer", "admin")
+@accepts_upload
 def home_import():
     surveys = area_data.all_surveys()
     form = import_form(surveys)
-    problems, file_name = [], None
+    problems, file_name, sheet = [], None, None
     if form.validate_on_submit():
         if form.collected_on.data > _today():
             form.collected_on.errors.append("The date the forms were collected is in the future")
@@ -77,7 +79,7 @@ def home_import():
             if not outcome.problems:
                 flash(_done(outcome.result))
                 return redirect(url_for("paper.home"))
-            problems = outcome.problems
+            problems, sheet = outcome.problems, outcome.sheet
     return render_template(
         "paper/import.jinja",
         title="Import a spreadsheet of paper forms",
@@ -86,6 +88,7 @@ def home_import():
         more=max(0, len(problems) - MAX_SHOWN),
         total=len(problems),
         file_name=file_name,
+        sheet=sheet,
         surveys=surveys,
     )
 

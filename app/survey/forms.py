@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from app import journey_code
+from app.forms import Form
 from app.survey import messages
 from surveys.model import FreeText, Item
 from surveys.wording import MOVED_FROM_QUESTION, MOVED_TO_QUESTION
@@ -38,10 +38,10 @@ def _radio(label: str, choices, required_message: str | None, description: str =
     return Radios(label, choices=_choices(choices), validators=validators, description=description)
 
 
-def items_form(items: Iterable[Item], required: bool, data: dict | None = None) -> FlaskForm:
+def items_form(items: Iterable[Item], required: bool, data: dict | None = None) -> Form:
     """One field per item: radios for choice items, a text box for text items."""
 
-    class ItemsForm(FlaskForm):
+    class ItemsForm(Form):
         pass
 
     for item in items:
@@ -72,8 +72,8 @@ def items_form(items: Iterable[Item], required: bool, data: dict | None = None) 
     return ItemsForm(data=data or {})
 
 
-def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> FlaskForm:
-    class CommentsForm(FlaskForm):
+def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> Form:
+    class CommentsForm(Form):
         pass
 
     for q in questions:
@@ -88,16 +88,16 @@ def free_text_form(questions: Iterable[FreeText], data: dict | None = None) -> F
     return CommentsForm(data=data or {})
 
 
-def single_choice_form(name: str, label: str, choices, message: str, data=None) -> FlaskForm:
-    class ChoiceForm(FlaskForm):
+def single_choice_form(name: str, label: str, choices, message: str, data=None) -> Form:
+    class ChoiceForm(Form):
         pass
 
     setattr(ChoiceForm, name, _radio(label, choices, message))
     return ChoiceForm(data=data or {})
 
 
-def transition_form(choices, data=None) -> FlaskForm:
-    class TransitionForm(FlaskForm):
+def transition_form(choices, data=None) -> Form:
+    class TransitionForm(Form):
         from_service = _radio(MOVED_FROM_QUESTION, choices, messages.CHOOSE_FROM)
         to_service = _radio(MOVED_TO_QUESTION, choices, messages.CHOOSE_TO)
 
@@ -108,7 +108,7 @@ def transition_form(choices, data=None) -> FlaskForm:
     return TransitionForm(data=data or {})
 
 
-class JourneyForm(FlaskForm):
+class JourneyForm(Form):
     has_code = Radios(
         "Have you answered this survey before, at another stage of your care?",
         choices=_choices(
@@ -134,7 +134,7 @@ class JourneyForm(FlaskForm):
             field.data = None
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(Form):
     code = StringField(
         "Your journey code",
         description="It is 10 letters and numbers, like 7KQ2M-XR4PT.",
@@ -147,12 +147,12 @@ class ResumeForm(FlaskForm):
             raise ValidationError(str(exc)) from exc
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """Carries the server-issued start token, so a repeated start makes one response."""
 
     start_token = StringField(validators=[InputRequired(), Length(min=16, max=200)])
     code = StringField(validators=[Optional()])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """CSRF only (the check-answers submit)."""

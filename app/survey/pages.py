@@ -17,6 +17,7 @@ from app.survey.runner import Context, Page, build_pages
 from surveys.wording import ABOUT_YOU_HINT, COMMENTS_HINT, ROLE_LABELS, ROLE_QUESTION
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+HIDDEN_ANSWER = "Answered before you continued with your journey code"
 TEMPLATES = {
     "journey": "survey/journey.jinja",
     "role": "survey/choice.jinja",
@@ -192,17 +193,28 @@ def _label(item, code) -> str:
     return option.label if option else code
 
 
-def check_rows(response, all_pages: list[Page]) -> list[dict]:
-    """Rows for "Check your answers": each question, the answer, and where to change it."""
+def check_rows(
+    response, all_pages: list[Page], token: str | None = None, hidden: frozenset[str] = frozenset()
+) -> list[dict]:
+    """Rows for "Check your answers": each question, the answer, and where to change it.
+
+    ``token`` is the one in the page's address; the answers on ``hidden`` pages (given before
+    a resume by journey code) are neither shown nor offered for change.
+    """
     done = set(response.pages_done or [])
     rows = []
 
     def row(key, value, page_id, section=None):
+        closed = page_id in hidden
         rows.append(
             {
                 "key": key,
-                "value": value or "Not answered",
-                "href": url_for("survey.page", token=response.token, page_id=page_id, change=1),
+                "value": HIDDEN_ANSWER if closed else (value or "Not answered"),
+                "href": None
+                if closed
+                else url_for(
+                    "survey.page", token=token or response.token, page_id=page_id, change=1
+                ),
                 "section": section,
                 "done": page_id in done,
             }

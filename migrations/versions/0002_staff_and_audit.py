@@ -7,6 +7,7 @@ Create Date: 2026-11-23 02:26:47.876060
 """
 from alembic import op
 import sqlalchemy as sa
+from keep_data import refuse_to_drop
 
 
 # revision identifiers, used by Alembic.
@@ -106,6 +107,10 @@ def _append_only_audit():
 
 
 def downgrade():
+    refuse_to_drop(
+        '0002',
+        tables=('audit_event', 'staff_user', 'password_link', 'staff_session'),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
         op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")

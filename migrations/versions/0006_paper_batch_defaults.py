@@ -12,6 +12,7 @@ Create Date: 2026-11-23 07:10:00.000000
 
 from alembic import op
 import sqlalchemy as sa
+from keep_data import refuse_to_drop
 
 
 # revision identifiers, used by Alembic.
@@ -27,5 +28,9 @@ def upgrade():
 
 
 def downgrade():
+    refuse_to_drop(
+        "0006",
+        columns=(("paper_batch", "defaults"),),
+    )
     with op.batch_alter_table("paper_batch", schema=None) as batch_op:
         batch_op.drop_column("defaults")

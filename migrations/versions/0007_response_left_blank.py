@@ -14,6 +14,7 @@ Create Date: 2026-11-23 09:00:00.000000
 
 from alembic import op
 import sqlalchemy as sa
+from keep_data import refuse_to_drop
 
 
 # revision identifiers, used by Alembic.
@@ -29,5 +30,9 @@ def upgrade():
 
 
 def downgrade():
+    refuse_to_drop(
+        "0007",
+        columns=(("response", "left_blank"),),
+    )
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.drop_column("left_blank")

@@ -137,6 +137,8 @@ def live_server(database_url, tmp_path_factory) -> Iterator[LiveServer]:
     server: BaseWSGIServer = make_server(
         "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
     )
+    # Links the app hands out (QR codes, the survey's last page) lead back to this server.
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:

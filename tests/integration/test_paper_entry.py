@@ -355,3 +355,82 @@ def test_the_second_keyer_starts_from_the_batch_defaults_not_the_first_keying(pe
     batch_page = people["ann"].get(f"/paper/batches/{batch}").text
     assert "1 to resolve" in batch_page
     assert paper_responses() == []  # the difference is resolved before the form counts
+
+
+# --- keys that cannot shift answers, and boxes a role is never asked --------------------------
+
+ETHNIC, AGE, CONDITION = (
+    f"about-you.{n}" for n in ("ethnic_group", "age_band", "long_term_condition")
+)
+
+
+def about_you(response: Response) -> dict[str, str]:
+    return {a.item_id: a.code for a in response.answers if a.instrument_id == "about-you"}
+
+
+def test_long_lists_take_two_digits_and_a_short_key_is_refused_naming_the_question(people):
+    batch = open_batch(people["ann"])
+    soup = check_page(people["ann"].get(f"/paper/batches/{batch}/key").text)
+    hint = soup.select_one("#f-about-you-ethnic-group-hint").get_text(" ", strip=True)
+    assert hint.startswith("Type both digits: 01 English, Welsh")
+    assert "11 Pakistani" in hint and "20 Prefer not to say" in hint
+    assert "07 65 to 74" in soup.select_one("#f-about-you-age-band-hint").get_text(" ", strip=True)
+    # "1" for the first ethnic group, then "1" (Yes) for the next question, as keyed before:
+    # refused, never read as 11 with the answers after it moved up one box.
+    slip = a_form("201", **{ETHNIC: "1", CONDITION: "1", AGE: "7"})
+    response = key(people["ann"], batch, slip)
+    assert response.status_code == 422
+    listed = errors(response)
+    assert any(
+        e.startswith("What is your ethnic group? '1' is too short") and "from 01 to 20" in e
+        for e in listed
+    ), listed
+    assert any(e.startswith("What is your age? '7' is too short") for e in listed), listed
+    assert paper_responses() == []
+    # Without JavaScript, the page after Save says what each key kept means.
+    soup = check_page(response.text)
+    assert soup.select_one("#f-about-you-long-term-condition-said").get_text(strip=True) == "Yes"
+    assert soup.select_one("#f-ctm-15-ctm01-said").get_text(strip=True) == "Agree"
+    assert soup.select_one("#f-about-you-ethnic-group-said").get_text(strip=True) == ""
+    fixed = key(people["ann"], batch, slip | {ETHNIC: "01", AGE: "07"})
+    assert fixed.status_code == 302
+    [saved] = paper_responses()
+    assert about_you(saved) == {
+        "ethnic_group": "white_british",
+        "long_term_condition": "yes",
+        "age_band": "65_74",
+    }
+    # A correction shows the keys as keyed: two digits
+    form_id = db.session.scalar(select(PaperBatch).where(PaperBatch.id == batch)).forms[0].id
+    page = people["ann"].get(f"/paper/batches/{batch}/forms/{form_id}")
+    assert boxes_as_sent(page)[ETHNIC] == "01"
+    said = check_page(page.text).select_one("#f-about-you-ethnic-group-said").get_text(strip=True)
+    assert said == "English, Welsh, Scottish, Northern Irish or British"
+
+
+CARERS_BREAK = "i-statements-carer.cs_break"
+
+
+def test_a_box_a_role_is_never_asked_is_marked_and_an_answer_there_is_refused(people):
+    batch = open_batch(people["ann"])
+    soup = check_page(people["ann"].get(f"/paper/batches/{batch}/key").text)
+    box = soup.select_one("#f-i-statements-carer-cs-break")
+    assert box["data-for-roles"] == "carer"  # the page's script disables it for a patient
+    hint = soup.select_one("#f-i-statements-carer-cs-break-hint").get_text(" ", strip=True)
+    assert hint.startswith("Asked only of carers.")
+    assert not soup.select_one("#f-about-you-ethnic-group").has_attr("data-for-roles")
+    # Keyed without the script: the server refuses it, saying why, and saves nothing.
+    response = key(people["ann"], batch, a_form("301", **{CARERS_BREAK: "4"}))
+    assert response.status_code == 422
+    [problem] = [e for e in errors(response) if "box is not asked on this form" in e]
+    assert "for carers, but who answered is Patient" in problem
+    assert problem.startswith("I could get a break from caring when I needed one. This box")
+    assert paper_responses() == []
+    # On a carer's form the same box is asked (and the patients' statements are not).
+    carer = {"form_number": "302", "who_answered": "2", "moved_from": "2", "moved_to": "5"}
+    assert key(people["ann"], batch, carer | {CARERS_BREAK: "4"}).status_code == 302
+    [saved] = paper_responses()
+    assert saved.role == "carer"
+    assert {(a.instrument_id, a.item_id): a.code for a in saved.answers} == {
+        ("i-statements-carer", "cs_break"): "4"
+    }

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.models import PaperPrintedForm, PaperPrintRun
 from surveys.codebook import FORM_NUMBER_PATTERN, normalise_form_number
 from tests.conftest import needs, sign_in
+from tests.integration.test_paper_entry import open_batch
 from tests.integration.walker import Walker, check_page
 
 SURVEY = "lh-leaving-hospital"  # a move between services: CTM-15, I statements, carers' ones
@@ -499,3 +500,30 @@ def test_a_volunteer_sees_only_their_own_print_runs(app, staff_client, make_user
     admin = staff_client("admin")
     assert admin.get(run_url).status_code == 200
     assert "Forms P1 to P1" in admin.get("/paper/print").get_data(as_text=True)
+
+
+def test_every_answer_of_a_long_list_is_printed_with_the_two_digit_key_keyed_for_it(
+    volunteer, client
+):
+    """The keys printed beside the boxes are the keys the entry screen takes: 01 to 20 for
+    ethnic group, 01 to 10 for age, in the phone's order of the answers."""
+    _, pdf = print_pdf(volunteer, forms="1", large_print="yes", journey_codes="no")
+    (pages,) = forms_in(pdf).values()
+    text = flat(" ".join(pages))
+    batch = open_batch(volunteer)
+    screen = check_page(volunteer.get(f"/paper/batches/{batch}/key").text)
+    asked = dict(phone_asks(client, "patient"))
+    for question, box in [
+        ("What is your ethnic group?", "ethnic-group"),
+        ("What is your age?", "age-band"),
+    ]:
+        labels = asked[question]
+        assert len(labels) >= 10, labels
+        at = text.find(question)
+        hint = screen.select_one(f"#f-about-you-{box}-hint").get_text(" ", strip=True)
+        for number, label in enumerate(labels, 1):
+            printed = f"{number:02d} {flat(label)}"
+            found = text.find(printed, at)
+            assert found > at, f"{question}: {printed} not printed in order"
+            at = found
+            assert printed in hint, f"{question}: the entry screen does not take {printed}"

@@ -114,7 +114,13 @@ def test_hsts_only_over_https():
 def test_production_redirects_to_https_and_sets_secure_cookie_flags(monkeypatch):
     app = create_app(
         "production",
-        {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://", "WTF_CSRF_ENABLED": True},
+        {
+            "SECRET_KEY": "x" * 32,
+            "PSEUDONYM_KEY": "y" * 32,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "WTF_CSRF_ENABLED": True,
+            "PUBLIC_URL": "https://localhost",
+        },
     )
     client = app.test_client()
     plain = client.get("/staff/sign-in")
@@ -221,9 +227,10 @@ def test_journey_code_guessing_is_rate_limited_per_address(app, client, demo_are
     for _ in range(3):
         assert client.post("/resume", data={"code": generate()}).status_code == 400
     blocked = client.post("/resume", data={"code": generate()})
-    assert blocked.status_code == 429 and "Too many tries" in blocked.text
-    # Start links carrying unknown codes count against the same limit
-    assert client.get(f"/s/lh-leaving-hospital?code={generate()}").status_code == 429
+    assert blocked.status_code == 429 and "Wait a few minutes" in blocked.text
+    # A start link's code is not looked up either, but the survey still opens
+    start_page = client.get(f"/s/lh-leaving-hospital?code={generate()}")
+    assert start_page.status_code == 200 and "could not be checked just now" in start_page.text
     # Another address is not affected
     other = app.test_client()
     assert (

@@ -73,6 +73,20 @@ def test_an_account_is_paused_after_repeated_failures_even_with_the_right_passwo
     assert sign_in(client, other.email).status_code == 302
 
 
+def test_an_attackers_failures_never_keep_the_owner_out(app, make_user):
+    user = make_user("admin")
+    attacker, owner = app.test_client(), app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    for _ in range(app.config["SIGNIN_FAILURES_PER_ACCOUNT"] * 2):
+        sign_in(attacker, user.email, "wrong-wrong-wrong")
+    assert sign_in(attacker, user.email).status_code == 429  # paused for the attacker
+    # The owner, from their own network, signs in at once, after a slip of their own too.
+    assert sign_in(owner, user.email, "wrong-wrong-wrong").status_code == 200
+    assert sign_in(owner, user.email).status_code == 302
+    assert owner.get("/admin/audit").status_code == 200
+
+
 def test_pausing_does_not_reveal_whether_an_account_exists(app, client, make_user):
     make_user("admin")
     allowed = app.config["SIGNIN_FAILURES_PER_ACCOUNT"]

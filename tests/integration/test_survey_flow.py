@@ -138,9 +138,15 @@ def test_closing_the_tab_loses_nothing_and_the_code_resumes(client, demo_area):
     fresh = client.application.test_client()  # a new browser: no cookies, no history
     resumed = fresh.post("/resume", data={"code": f"{code[:5].lower()} {code[5:].lower()}"})
     assert resumed.status_code == 302
-    assert resumed.headers["Location"] == f"{base}/q-ctm-15-2"
-    back = fresh.get(f"{base}/q-ctm-15-1").get_data(as_text=True)
-    assert back.count("checked") == 4  # the saved answers are shown again
+    assert resumed.headers["Location"].endswith("/q-ctm-15-2")
+    # The code opens only the unanswered pages: the page answered before stays closed.
+    resumed_base = resumed.headers["Location"].rsplit("/", 1)[0]
+    assert resumed_base != base
+    closed = fresh.get(f"{resumed_base}/q-ctm-15-1")
+    assert closed.headers["Location"] == f"{resumed_base}/q-ctm-15-2"
+    # The browser that started keeps its own link, and sees its saved answers again.
+    back = client.get(f"{base}/q-ctm-15-1").get_data(as_text=True)
+    assert back.count("checked") == 4
     assert only_response().status == "in_progress"
 
 

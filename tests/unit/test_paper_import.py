@@ -288,7 +288,7 @@ def test_a_file_that_is_not_the_template_says_so_once():
         (",".join(HEADER).encode() + b"\r\n,,,\r\n", "no forms"),
         (b"%PDF-1.7\n\x00\x01\x02binary", "could not read this file as a spreadsheet"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "could not read this file as a spreadsheet"),
-        (b"PK\x03\x04this is a damaged zip", "could not read this file as a spreadsheet"),
+        (b"PK\x03\x04this is a damaged zip", "looks like an Excel workbook but it is damaged"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", r"old-style Excel file \(\.xls\)"),
     ],
 )
@@ -311,7 +311,7 @@ def test_a_zip_that_holds_no_workbook_is_refused():
 
 def test_too_many_rows_are_refused_before_checking():
     rows = "\n".join(f"{n},patient" for n in range(1, MAX_ROWS + 2))
-    with pytest.raises(SheetError, match=f"import at most {MAX_ROWS:,} at a time"):
+    with pytest.raises(SheetError, match=f"import at most {MAX_ROWS:,} forms at a time"):
         read_table(f"form_number,who_answered\n{rows}".encode())
 
 
