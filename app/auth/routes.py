@@ -39,7 +39,7 @@ def _email_tried() -> str:
 def _account_from_address_key() -> str:
     """Failures for one account are counted per address: an attacker who knows a staff e-mail
     pauses only their own tries, and the owner signs in as usual from anywhere else
-    (docs/decisions/limits-that-spare-the-innocent.md)."""
+    (docs/decisions/0006-limits-that-spare-the-innocent.md)."""
     return f"account:{_email_tried()}|address:{get_remote_address()}"
 
 
