@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.fields import Date, Select, options, strip
 from app.forms import Form
-
-MAX_BYTES = 10 * 1024 * 1024
 
 
 def _survey() -> Select:
@@ -50,13 +49,18 @@ class ImportForm(Form):
         description="An Excel workbook (.xlsx) or CSV file made from this survey's template.",
         validators=[
             FileRequired("Choose the spreadsheet to upload"),
-            FileSize(MAX_BYTES, message="The file must be smaller than 10 MB"),
         ],
     )
 
 
 def import_form(surveys, chosen: str | None = None) -> ImportForm:
     form = ImportForm(data={"survey": chosen} if chosen else None)
+    # The same limit as the request's (MAX_UPLOAD_BYTES), so the page and the check agree.
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    form.file.validators = [
+        *form.file.validators,
+        FileSize(limit, message=f"The file must be smaller than {limit // (1024 * 1024)} MB"),
+    ]
     form.survey.choices = options(
         [("", "Choose a survey"), *((s.slug, f"{s.title} ({s.stage.name})") for s in surveys)]
     )
