@@ -12,10 +12,10 @@ from surveys import codebook
 from surveys.codebook import Column, Layout
 from surveys.paper_keys import BLANK_KEY, KEYED_KINDS, key_width, keys_for, legend
 
-__all__ = ["ValueProblem", "answer_box", "asked_of", "read_box", "said", "today"]
+__all__ = ["ValueProblem", "answer_box", "asked_of", "read_box", "said"]
 
 
-def today() -> date:
+def _today() -> date:
     return datetime.now(UTC).date()
 
 
@@ -27,7 +27,7 @@ def read_box(column: Column, typed: str) -> str | None:
     refused, never taken as an answer, so that a short key cannot pass unnoticed."""
     typed = typed.strip()
     if column.kind not in KEYED_KINDS:
-        return parse_value(column, typed, today())
+        return parse_value(column, typed, _today())
     if typed in ("", BLANK_KEY):
         return None
     keys = keys_for(column)
@@ -35,7 +35,7 @@ def read_box(column: Column, typed: str) -> str | None:
         return keys[typed]
     if not typed.isdigit():
         try:
-            return parse_value(column, typed, today())
+            return parse_value(column, typed, _today())
         except ValueProblem:
             pass
     raise ValueProblem(_wrong_key(column, typed))
