@@ -4,7 +4,11 @@ twice. Suppressed figures are left out of the traces and named in the chart's no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
+
+from reports.wording import NOT_COMPARED, compared, part_name
 
 BAND_COLOURS = {
     "better": "#007f3b",
@@ -63,17 +67,18 @@ def journey(report: dict) -> go.Figure:
     return _layout(fig, "Experience at each stage of the journey")
 
 
-def bars(cells: list[dict], label_key: str, title: str) -> go.Figure:
-    """Horizontal bars with 95% intervals, coloured by band against the whole pathway."""
+def bars(cells: list[dict], label: Callable[[dict], str], title: str) -> go.Figure:
+    """Horizontal bars with 95% intervals, coloured by band against the whole pathway; a
+    group that is shown but never compared ("Not answered") says so on its bar."""
     shown = sorted((c for c in cells if not c["suppressed"]), key=lambda c: c["mean"])
     fig = go.Figure(
         go.Bar(
             x=[c["mean"] for c in shown],
-            y=[c[label_key] for c in shown],
+            y=[label(c) for c in shown],
             orientation="h",
             marker_color=[BAND_COLOURS[c["band"]] for c in shown],
             error_x=_errors(shown),
-            text=[c["band"] or "" for c in shown],
+            text=[(c["band"] or "") if compared(c) else NOT_COMPARED for c in shown],
             textposition="inside",
             insidetextanchor="start",
         )
@@ -82,11 +87,19 @@ def bars(cells: list[dict], label_key: str, title: str) -> go.Figure:
     return _layout(fig, title, height=max(240, 40 * len(shown) + 120))
 
 
-def transitions(report: dict, measure: str) -> go.Figure:
-    """Moved from (rows) x moved to (columns) as coloured squares with their scores.
-    Squares, not a heatmap: Plotly exports heatmaps as pictures, and the PDF keeps every chart
-    as vector shapes. Suppressed moves say so; they are not blank and never zero."""
-    cells = [c for c in report["transitions"] if c["measure"] == measure]
+def service_label(cell: dict) -> str:
+    """ "Oakview Care Home: hand-overs in": a service's own care and its hand-overs apart."""
+    return f"{cell['service_name']}: {part_name(cell.get('part')).lower()}"
+
+
+def transitions(report: dict, stage: str, measure: str) -> go.Figure:
+    """The moves at one transition stage: moved from (rows) x moved to (columns) as coloured
+    squares with their scores. Squares, not a heatmap: Plotly exports heatmaps as pictures,
+    and the PDF keeps every chart as vector shapes. Suppressed moves say so; they are not
+    blank and never zero."""
+    cells = [
+        c for c in report["transitions"] if c["measure"] == measure and c.get("stage") == stage
+    ]
     rows = sorted({c["from_name"] for c in cells})
     cols = sorted({c["to_name"] for c in cells})
     shown = [c for c in cells if not c["suppressed"]]
@@ -139,7 +152,8 @@ def transitions(report: dict, measure: str) -> go.Figure:
     )
     fig.update_yaxes(title="Moved from", categoryorder="array", categoryarray=rows)
     label = report["meta"]["measures"].get(measure, measure)
-    _layout(fig, f"Moves between services: {label}", height=60 * len(rows) + 260)
+    stage_name = cells[0].get("stage_name", stage) if cells else stage
+    _layout(fig, f"Moves at {stage_name}: {label}", height=60 * len(rows) + 260)
     fig.update_layout(legend={"y": 1.02, "yanchor": "bottom", "x": 0}, margin={"t": 80})
     return fig
 
@@ -229,6 +243,19 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def dimension_name(report: dict, dimension: str) -> str:
+    """An equality dimension in words ("Age"), as the report's meta names it."""
+    names = report["meta"].get("dimensions") or {}
+    return names.get(dimension) or dimension.replace("_", " ").capitalize()
+
+
+def transition_stages(report: dict) -> list[str]:
+    """The transition stages with moves, in pathway order (the journey's)."""
+    order = {c["stage"]: i for i, c in enumerate(report["journey"])}
+    stages = dict.fromkeys(c.get("stage") for c in report["transitions"])
+    return sorted(stages, key=lambda s: order.get(s, len(order)))
+
+
 def main_measures(cells: list[dict]) -> list[str]:
     """Whole-instrument measures with something to show (domains go in the tables)."""
     return sorted({c["measure"] for c in cells if ":" not in c["measure"] and not c["suppressed"]})
@@ -248,12 +275,14 @@ def figures(report: dict, compact: bool = False) -> dict[str, go.Figure]:
     labels = report["meta"]["measures"]
     headline = headline_measure(report)
     out = {"journey": journey(report)}
-    for measure in main_measures(report["transitions"]):
-        out[f"transitions:{measure}"] = transitions(report, measure)
+    for stage in transition_stages(report):
+        cells = [c for c in report["transitions"] if c.get("stage") == stage]
+        for measure in main_measures(cells):
+            out[f"transitions:{stage}:{measure}"] = transitions(report, stage, measure)
     for measure in main_measures(report["services"]):
         cells = [c for c in report["services"] if c["measure"] == measure]
         out[f"services:{measure}"] = bars(
-            cells, "service_name", f"Services: {labels.get(measure, measure)}"
+            cells, service_label, f"Services: {labels.get(measure, measure)}"
         )
     for dimension, data in report["equality"].items():
         for measure in main_measures(data["groups"]):
@@ -262,8 +291,8 @@ def figures(report: dict, compact: bool = False) -> dict[str, go.Figure]:
             cells = [c for c in data["groups"] if c["measure"] == measure]
             out[f"equality:{dimension}:{measure}"] = bars(
                 cells,
-                dimension,
-                f"{dimension.replace('_', ' ').capitalize()}: {labels.get(measure, measure)}",
+                lambda c: c["label"],
+                f"{dimension_name(report, dimension)}: {labels.get(measure, measure)}",
             )
     if report["trend"]:
         out["trend"] = trend(report)

@@ -504,25 +504,35 @@ class LinkedFigures:
                 near.update(dict.fromkeys(parts + wholes))
         return list(near)
 
-    def suppress(self, hidden: Iterable[K], keep: Collection[K] = ()) -> set[K]:
+    def suppress(
+        self, hidden: Iterable[K], keep: Collection[K] = (), first: Collection[K] = ()
+    ) -> set[K]:
         """``hidden`` plus the figures that must also be hidden so that no hidden figure is
         given away: while the audit finds one, hide the smallest shown figure linked to it
         whose hiding protects it (else the smallest linked to it, else the smallest shown
-        anywhere; ties by the order of ``counts``), and audit again. Hiding a figure only
-        widens what a reader can say of the others, and hiding everything (but ``keep``:
-        figures that stay shown, like a stated total of responses) is safe, so this ends.
-        Shown figures below the threshold are the caller's to hide first."""
+        anywhere; ties by the order of ``counts``), and audit again. Figures in ``first``
+        (summaries a reader loses least by, such as a service's hand-overs in all) are tried
+        before any other, whatever their size, so a detailed finding stays shown when hiding
+        a summary protects as well. Hiding a figure only widens what a reader can say of the
+        others, and hiding everything (but ``keep``: figures that stay shown, like a stated
+        total of responses) is safe, so this ends. Shown figures below the threshold are the
+        caller's to hide first."""
         hidden = set(hidden) & set(self.count)
+        first = set(first)
         while True:
             flagged = [f.cells[0] for f in self.findings(hidden) if f.cells[0] in hidden]
             if not flagged:
                 return hidden
             cell = flagged[0]
-            order = {k: (self.count[k], rank) for k, rank in self.rank.items()}
+            order = {k: (k not in first, self.count[k], rank) for k, rank in self.rank.items()}
             shown = sorted((k for k in order if k not in hidden and k not in keep), key=order.get)
             if not shown:
                 return hidden
+            # Figures linked to it, or to a hidden figure linked to it: hiding a summary that
+            # pins its hidden neighbour can protect it as well as hiding another detail.
             linked = set(self._near(cell))
+            for other in [k for k in linked if k in hidden and k != cell]:
+                linked.update(self._near(other))
             near = [k for k in shown if k in linked]
             choice = None
             for candidate in near[:12]:

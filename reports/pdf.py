@@ -4,7 +4,8 @@ The charts are the same Plotly figure objects as the dashboard's (reports.charts
 as SVG in one batch (reports.svg) while WeasyPrint reads the HTML; WeasyPrint writes PDF/UA-1
 (structure tree, language from <html lang>, title shown), so the file meets public-sector
 accessibility rules (tests/integration/test_pdf_accessibility.py). Every chart is followed by a
-table of its figures. Timings: bench/pdf_render.py and bench/RESULTS.md.
+table of its figures (built by reports.pdf_tables). Timings: bench/pdf_render.py and
+bench/RESULTS.md.
 
 The PDF's length does not grow with the number of responses: its tables are as long as the
 breakdowns (stages, services, groups), and each group of comments shows its latest
@@ -20,20 +21,19 @@ from jinja2 import Environment, FileSystemLoader
 
 from reports.charts import figures, headline_measure
 from reports.pdf_engine import PdfFailed, SafeFetcher, write_pdf
+from reports.pdf_tables import (
+    AGREEMENT,
+    group_counts,
+    moves_by_stage,
+    points,
+    stage_trend_table,
+    statement_tables,
+    tables,
+    unscored,
+)
 from reports.svg import Pending, draw, to_svgs
 
-NOT_ASKED = "\u2013"  # an en dash: nobody in the group answered on that measure
 COMMENTS_SHOWN = 20  # per stage and service, as the dashboard shows
-# Agreement answers in scale order, as reports.stats counts top and bottom box; the bar of a
-# statement draws these four (blue for agree, orange for disagree: told apart without red and
-# green), and "Don't know" and "no medication" are counted in its description only.
-AGREEMENT = (
-    ("1", "strongly disagree", "#c35400"),
-    ("2", "disagree", "#f4b183"),
-    ("3", "agree", "#8fb8e0"),
-    ("4", "strongly agree", "#005eb8"),
-)
-NOT_AGREEMENT = {"dk": "don't know", "nomed": "no medication"}
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Everything typed (comments, service, pathway and stage names) is text: escape it all.
@@ -53,155 +53,6 @@ def _fmt(value, digits: int = 0) -> str:
 _env.filters["fmt"] = _fmt
 
 
-def _bar(distribution: dict[str, int]) -> tuple[str, str]:
-    """A statement's agreement answers as a stacked bar (an SVG document) and in words."""
-    agreeing = sum(distribution.get(code, 0) for code, _, _ in AGREEMENT) or 1
-    rects, x = [], 0.0
-    for code, _, colour in AGREEMENT:
-        width = 100 * distribution.get(code, 0) / agreeing
-        rects.append(f'<rect x="{x:.2f}" width="{width:.2f}" height="10" fill="{colour}"/>')
-        x += width
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" '
-        f'preserveAspectRatio="none">{"".join(rects)}</svg>'
-    )
-    words = [f"{distribution.get(code, 0)} {label}" for code, label, _ in AGREEMENT]
-    drawn = {code for code, _, _ in AGREEMENT}
-    words += [
-        f"{n} {NOT_AGREEMENT.get(code, code)}"
-        for code, n in distribution.items()
-        if code not in drawn
-    ]
-    return svg, "Answers: " + ", ".join(words) + "."
-
-
-def statement_tables(report: dict) -> list[dict]:
-    """Statements one row each, a column per stage where their instrument was asked: the top
-    box and answers at that stage, and the spread of answers as a bar."""
-    stage_order = {c["stage"]: i for i, c in enumerate(report["journey"])}
-    tables: dict[str, dict] = {}
-    for s in report["statements"]:
-        table = tables.setdefault(
-            s["instrument"],
-            {
-                "title": report["meta"]["measures"].get(s["instrument"], s["instrument"]),
-                "stages": {},
-                "rows": {},
-            },
-        )
-        table["stages"].setdefault(s["stage"], s["stage_name"])
-        row = table["rows"].setdefault(s["item"], {"text": s["text"], "cells": {}})
-        cell = {"suppressed": s["suppressed"]}
-        if not s["suppressed"]:
-            bar, alt = _bar(s["distribution"])
-            cell |= {"n": s["n"], "top": s["top_box"]["p"] * 100, "bar": bar, "alt": alt}
-        row["cells"][s["stage"]] = cell
-    out = []
-    for table in tables.values():
-        stages = sorted(table["stages"], key=lambda st: stage_order.get(st, len(stage_order)))
-        out.append(
-            {
-                "title": table["title"],
-                "stages": [table["stages"][st] for st in stages],
-                "rows": [
-                    {"text": r["text"], "cells": [r["cells"].get(st) for st in stages]}
-                    for r in table["rows"].values()
-                ],
-            }
-        )
-    return out
-
-
-def figure_text(cell: dict | None, threshold: int) -> tuple[str, str]:
-    """One figure as the words in its table cell, and the cell's class (its band)."""
-    if cell is None:
-        return NOT_ASKED, ""
-    if cell["suppressed"]:
-        return f"fewer than {threshold} responses", ""
-    text = f"{cell['mean']:.1f}"
-    if cell["low"] is not None:
-        text += f" ({cell['low']:.1f} to {cell['high']:.1f})"
-    text += f", n {cell['n']}"
-    if cell["band"] in ("better", "worse"):
-        return f"{text}, {cell['band']}", cell["band"]
-    return text, ""
-
-
-def pivot(report: dict, cells: list[dict], keys: tuple[str, ...], sort: bool = False) -> dict:
-    """Whole-instrument figures as a row per group and a column per measure.
-
-    One line of text per cell and no markup inside it: WeasyPrint lays out such a table
-    about three times faster than one row per group and measure with a cell per number."""
-    threshold = report["meta"]["threshold"]
-    main = [c for c in cells if ":" not in c["measure"]]
-    measures = sorted({c["measure"] for c in main})
-    groups = list(dict.fromkeys(tuple(c[k] for k in keys) for c in main))
-    by = {(tuple(c[k] for k in keys), c["measure"]): c for c in main}
-    return {
-        "measures": [report["meta"]["measures"].get(m, m) for m in measures],
-        "rows": [
-            {
-                "labels": group,
-                "cells": [figure_text(by.get((group, m)), threshold) for m in measures],
-            }
-            for group in (sorted(groups) if sort else groups)
-        ],
-    }
-
-
-def stage_trend_table(report: dict, measure: str | None) -> dict | None:
-    """The stage trend chart's figures: a row per stage, a column per quarter."""
-    cells = [c for c in report["stage_trend"] if c["measure"] == measure]
-    if not cells:
-        return None
-    names = _stage_names(report, cells)
-    stages = list(names)
-    quarters = sorted({c["quarter"] for c in cells})
-    by = {(c["stage"], c["quarter"]): c for c in cells}
-    threshold = report["meta"]["threshold"]
-
-    def text(cell: dict | None) -> str:
-        if cell is None:
-            return NOT_ASKED
-        if cell["suppressed"]:
-            return f"fewer than {threshold}"
-        return f"{cell['mean']:.1f}, n {cell['n']}"
-
-    return {
-        "measure": report["meta"]["measures"].get(measure, measure),
-        "quarters": quarters,
-        "rows": [
-            {"stage": names.get(st, st), "cells": [text(by.get((st, q))) for q in quarters]}
-            for st in stages
-            if any((st, q) in by for q in quarters)
-        ],
-    }
-
-
-def _stage_names(report: dict, cells: list[dict]) -> dict[str, str]:
-    """Stage slug -> name, in pathway order (the journey's), then any other stage."""
-    names = {c["stage"]: c["stage_name"] for c in report["journey"]}
-    for c in cells:
-        names.setdefault(c["stage"], c.get("stage_name", c["stage"]))
-    return names
-
-
-def tables(report: dict) -> dict[str, dict]:
-    """The figures tables of the PDF, by name."""
-    out = {
-        "journey": pivot(report, report["journey"], ("stage_name",)),
-        "transitions": pivot(report, report["transitions"], ("from_name", "to_name")),
-        "services": pivot(report, report["services"], ("service_name",)),
-        "sectors": pivot(report, report["sectors"], ("sector",)),
-        "roles": pivot(report, report["roles"], ("role",)),
-        "stage_roles": pivot(report, report.get("stage_roles", []), ("stage_name", "role")),
-        "trend": pivot(report, report["trend"], ("quarter",), sort=True),
-    }
-    for dimension, data in report["equality"].items():
-        out[f"equality:{dimension}"] = pivot(report, data["groups"], (dimension,))
-    return out
-
-
 def _context(report: dict, organisation: str, charts: dict[str, str], image_url) -> dict:
     """The template's data; ``image_url(svg)`` gives the src of each statement's bar."""
     statements = statement_tables(report)
@@ -215,6 +66,13 @@ def _context(report: dict, organisation: str, charts: dict[str, str], image_url)
         "charts": charts,
         "organisation": organisation,
         "tables": tables(report),
+        "moves": moves_by_stage(report),
+        "points": points(report),
+        "unscored": unscored(report),
+        "counts": {
+            dim: group_counts(dim, data, report["meta"]["threshold"])
+            for dim, data in report["equality"].items()
+        },
         "statements": statements,
         "stage_trend": stage_trend_table(report, headline_measure(report)),
         "comments_shown": COMMENTS_SHOWN,

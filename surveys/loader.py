@@ -27,6 +27,7 @@ from surveys.model import (
     Registry,
     Scale,
     Scoring,
+    ShortForm,
 )
 
 BUILTIN_DIR = Path(__file__).parent / "instruments"
@@ -176,6 +177,7 @@ def _build(path: Path, raw: dict) -> Instrument:
             )
     elif kind == "scored":
         raise InstrumentError(path, "a scored instrument needs a scoring rule")
+    short_forms = _short_forms(path, raw, items)
     return Instrument(
         id=raw["id"],
         version=str(raw["version"]),
@@ -190,10 +192,70 @@ def _build(path: Path, raw: dict) -> Instrument:
         items=tuple(items),
         free_text=free_text,
         scoring=scoring,
+        short_forms=short_forms,
         content_hash=content_hash(raw),
         source_file=str(path),
         definition=raw,
     )
+
+
+def _short_forms(path: Path, raw: dict, items: list[Item]) -> tuple[ShortForm, ...]:
+    """The ``short_forms`` block, checked against this file's own items; the short form's
+    instrument and items are checked once every file is loaded (``check_short_forms``)."""
+    scored = {i.id for i in items if i.type == "choice" and i.scale is not None}
+    forms = []
+    for entry in raw.get("short_forms", []):
+        target = entry["instrument"]
+        if target == raw["id"]:
+            raise InstrumentError(path, f"short form {target!r} names this instrument itself")
+        for own in entry["items"]:
+            if own not in scored:
+                raise InstrumentError(
+                    path,
+                    f"short form {target!r} maps {own!r}, which is not a choice item of this "
+                    "instrument; use the id of one of its statements",
+                    own,
+                )
+        mapped = list(entry["items"].values())
+        if len(set(mapped)) != len(mapped):
+            raise InstrumentError(
+                path, f"short form {target!r} maps two items to the same {target} item"
+            )
+        forms.append(ShortForm(target, tuple(entry["items"].items())))
+    return tuple(forms)
+
+
+def check_short_forms(instruments: Iterable[Instrument]) -> None:
+    """Every short form names a loaded scored instrument and its items, and each mapped pair
+    of items has the same scored answers (codes and values), so an answer means the same
+    in both. Raises InstrumentError naming the file that declares the short form."""
+    by_id = {i.id: i for i in instruments}
+    for instrument in by_id.values():
+        for form in instrument.short_forms:
+            target = by_id.get(form.instrument)
+            if target is None or target.scoring is None:
+                raise InstrumentError(
+                    instrument.source_file,
+                    f"short form {form.instrument!r} is not a loaded scored instrument "
+                    f"(loaded: {', '.join(sorted(by_id))})",
+                )
+            for own, theirs in form.items:
+                try:
+                    other = target.item(theirs)
+                except KeyError:
+                    raise InstrumentError(
+                        instrument.source_file,
+                        f"short form {form.instrument!r} has no item {theirs!r} "
+                        f"(its items: {', '.join(i.id for i in target.items)})",
+                        own,
+                    ) from None
+                if other.scale is None or other.scale.values != instrument.item(own).scale.values:
+                    raise InstrumentError(
+                        instrument.source_file,
+                        f"the answers that score differ from those of {form.instrument} item "
+                        f"{theirs!r}; a short form item needs the same codes and values",
+                        own,
+                    )
 
 
 def load_file(path: Path | str) -> Instrument:
@@ -221,4 +283,5 @@ def load_instruments(*extra_dirs: Path | str | None, builtin: bool = True) -> Re
             other = loaded[instrument.id].source_file
             raise InstrumentError(path, f"id {instrument.id!r} is already used by {other}")
         loaded[instrument.id] = instrument
+    check_short_forms(loaded.values())
     return Registry(loaded.values())

@@ -41,6 +41,11 @@ class Scale:
     def codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options)
 
+    @property
+    def values(self) -> dict[str, float]:
+        """The answers that score: option code -> value (not "Don't know" and the like)."""
+        return {o.code: o.value for o in self.options if not o.missing and o.value is not None}
+
 
 @dataclass(frozen=True)
 class Item:
@@ -100,6 +105,18 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class ShortForm:
+    """Another instrument whose items are some of this one's, word for word (CTM-3 in
+    CTM-15): a response to this instrument also has a score on that one.
+
+    ``items``: pairs (this instrument's item id, the short form's item id).
+    """
+
+    instrument: str
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
@@ -117,6 +134,7 @@ class Instrument:
     domains: Mapping[str, str] = field(default_factory=dict)
     free_text: tuple[FreeText, ...] = ()
     scoring: Scoring | None = None
+    short_forms: tuple[ShortForm, ...] = ()
 
     def item(self, item_id: str) -> Item:
         for item in self.items:

@@ -3,16 +3,22 @@
 Every function takes a ``ReportFilter`` (a pathway, a period of completion dates, optionally
 some services and one respondent role) and counts complete responses only. Scores come from
 the stored ``response_score`` rows (``app.data.scores``), never from answer rows loaded into
-Python: ``measure_stats`` is one GROUP BY returning, per group and measure, n, the sum and the
-sum of squares, from which means, SDs and confidence intervals follow, and which add up when
-groups are merged. The statements are SQLAlchemy Core and run the same on SQLite and
-PostgreSQL; results are sorted in Python (the two databases order NULLs differently).
+Python: ``measure_stats`` is one GROUP BY returning, per group and measure, n, the sums of
+the scores, of their squares and of their cubes (mean, spread and skew follow, and all of them
+add up when groups are merged), and the sums of the items answered, answered "Strongly agree"
+(``top``) and answered (strongly) disagree (``bottom``), for top and bottom boxes. The
+statements are SQLAlchemy Core and run the same on SQLite and PostgreSQL; results are sorted
+in Python (the two databases order NULLs differently).
 
 Grouping keys (``by``):
 - "stage": adds "stage" (slug), "stage_position" and "stage_name".
-- "service": the response's service code (for a move, the service left); "from_service",
-  "to_service": the two ends of a move (None for an episode); "sector": the sector of the
-  response's service.
+- "stage_kind": "episode" (care at one service) or "transition" (a move between two).
+- "service": the response's service code. For a move this is the service LEFT (the web's
+  ``set_services`` and paper forms store the moved-from service as the response's service),
+  so grouping by ("stage_kind", "service") gives a service's own care (episode rows) and its
+  hand-overs out (transition rows). "from_service", "to_service": the two ends of a move (None
+  for an episode); ("stage_kind", "to_service") gives hand-overs in. "sector": the sector of
+  the response's service, so for a move the sector of the service left.
 - "role", "channel": as stored on the response.
 - "quarter": "2026-Q3", the calendar quarter of completion in UTC.
 - equality dimensions (``app.data.scores.DIMENSIONS``): "age_band", "sex",
@@ -31,7 +37,10 @@ from typing import Any
 from sqlalchemy import (
     Select,
     String,
+    Text,
+    and_,
     case,
+    cast,
     distinct,
     func,
     literal,
@@ -45,10 +54,19 @@ from sqlalchemy.orm import aliased
 from app.data.instruments import ABOUT_YOU
 from app.data.scores import DIMENSIONS, NOT_ANSWERED
 from app.extensions import db
-from app.models import Answer, Pathway, Response, ResponseProfile, ResponseScore, Service, Stage
+from app.models import (
+    Answer,
+    Pathway,
+    Response,
+    ResponseProfile,
+    ResponseScore,
+    Service,
+    Stage,
+)
 
 GROUPINGS = (
     "stage",
+    "stage_kind",
     "service",
     "from_service",
     "to_service",
@@ -156,10 +174,14 @@ class _Grouping:
         self.constant: set[str] = set()  # columns that are one value: not grouped by
         self.joins: list[tuple[Any, Any, bool]] = []  # (target, on, outer) joins from Response
         self._services: dict[str, Any] = {}
-        profile_joined = False
+        profile_joined = stage_joined = False
         for key in self.by:
-            if key == "stage":
+            if key in ("stage", "stage_kind") and not stage_joined:
                 self.joins.append((Stage, Stage.id == Response.stage_id, False))
+                stage_joined = True
+            if key == "stage_kind":
+                self.columns.append(Stage.kind.label("stage_kind"))
+            elif key == "stage":
                 self.columns += [
                     Stage.slug.label("stage"),
                     Stage.position.label("stage_position"),
@@ -257,31 +279,46 @@ def overview(f: ReportFilter) -> dict[str, Any]:
     }
 
 
-def measure_stats(f: ReportFilter, by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Rows {**group keys, "measure", "n", "total", "total_sq"}: per group and measure, the
-    number of valid scores, their sum and their sum of squares. One GROUP BY."""
-    where = conditions(f)
-    grouping = _Grouping(by, f, where)
+def _sums() -> list:
+    """The aggregates of one group's scores on one measure (``_figures`` reads them)."""
     score = ResponseScore.score
-    stmt = select(
-        *grouping.columns,
-        ResponseScore.measure,
+    return [
         func.count().label("n"),
         func.sum(score).label("total"),
         func.sum(score * score).label("total_sq"),
-    ).select_from(ResponseScore)
+        func.sum(score * score * score).label("total_cu"),
+        func.sum(ResponseScore.answered).label("answered"),
+        func.sum(ResponseScore.top).label("top"),
+        func.sum(ResponseScore.bottom).label("bottom"),
+    ]
+
+
+def _figures(row) -> dict[str, Any]:
+    """The measure and sums of a result row: counts as int, sums of scores as float (the
+    databases return Decimal, bigint or int depending on the type and dialect)."""
+    return {
+        "measure": row.measure,
+        "n": int(row.n),
+        "total": float(row.total),
+        "total_sq": float(row.total_sq),
+        "total_cu": float(row.total_cu),
+        "answered": int(row.answered),
+        "top": int(row.top),
+        "bottom": int(row.bottom),
+    }
+
+
+def measure_stats(f: ReportFilter, by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows {**group keys, "measure", "n", "total", "total_sq", "total_cu", "answered", "top",
+    "bottom"}: per group and measure, the number of valid scores; the sums of the scores, their
+    squares and their cubes; and the sums over those people of the items they answered, of
+    those answered "Strongly agree" and of those answered (strongly) disagree. One GROUP BY."""
+    where = conditions(f)
+    grouping = _Grouping(by, f, where)
+    stmt = select(*grouping.columns, ResponseScore.measure, *_sums()).select_from(ResponseScore)
     stmt = stmt.join(Response, Response.id == ResponseScore.response_id)
     stmt = grouping.apply(stmt).where(*where).group_by(ResponseScore.measure)
-    rows = [
-        {
-            **grouping.keys(row),
-            "measure": row.measure,
-            "n": int(row.n),
-            "total": float(row.total),
-            "total_sq": float(row.total_sq),
-        }
-        for row in db.session.execute(stmt)
-    ]
+    rows = [{**grouping.keys(row), **_figures(row)} for row in db.session.execute(stmt)]
     return _sorted(rows, [*grouping.by, "measure"])
 
 
@@ -312,14 +349,11 @@ def measure_stats_many(
             columns = [c.element for k in keys for c in per_key[k]]
             sets.append(tuple_(*columns, ResponseScore.measure))
         mask_of.setdefault(mask, []).append(name)
-    score = ResponseScore.score
     stmt = select(
         *grouping.columns,
         ResponseScore.measure,
         func.grouping(*(c.element for c in marker.values())).label("grouping_set"),
-        func.count().label("n"),
-        func.sum(score).label("total"),
-        func.sum(score * score).label("total_sq"),
+        *_sums(),
     ).select_from(ResponseScore)
     stmt = stmt.join(Response, Response.id == ResponseScore.response_id)
     for target, on, outer in grouping.joins:
@@ -330,13 +364,7 @@ def measure_stats_many(
     for row in db.session.execute(stmt):
         for name in mask_of[row.grouping_set]:
             out[name].append(
-                {
-                    **{c.name: getattr(row, c.name) for c in wanted[name].columns},
-                    "measure": row.measure,
-                    "n": int(row.n),
-                    "total": float(row.total),
-                    "total_sq": float(row.total_sq),
-                }
+                {**{c.name: getattr(row, c.name) for c in wanted[name].columns}, **_figures(row)}
             )
     return {name: _sorted(rows, [*wanted[name].by, "measure"]) for name, rows in out.items()}
 
@@ -441,19 +469,36 @@ def group_counts(f: ReportFilter, dimension: str) -> list[dict[str, Any]]:
 
 def group_counts_many(f: ReportFilter, dimensions: tuple[str, ...]) -> dict[str, dict[str, int]]:
     """``{dimension: {value: responses}}`` for several equality dimensions ("prefer_not_to_say"
-    and "not_answered" included): ``group_counts`` without the journeys, in one GROUPING SETS
-    query on PostgreSQL (one scan instead of one per dimension)."""
+    and "not_answered" included): the responses of ``equality_counts``."""
+    return {
+        d: {v: c["responses"] for v, c in by_value.items()}
+        for d, by_value in equality_counts(f, dimensions).items()
+    }
+
+
+def equality_counts(
+    f: ReportFilter, dimensions: tuple[str, ...]
+) -> dict[str, dict[str, dict[str, int]]]:
+    """``{dimension: {value: {"responses": n, "people": distinct journeys}}}`` for several
+    equality dimensions ("prefer_not_to_say" and "not_answered" included). A person answers
+    once per stage, so a group's responses can count the same person several times; its
+    people count each journey once (every response of a journey shares one profile). One
+    GROUPING SETS query on PostgreSQL (one scan instead of one per dimension)."""
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"not equality dimensions: {unknown}; choose from {DIMENSIONS}")
     if db.session.get_bind().dialect.name != "postgresql" or len(dimensions) < 2:
-        return {d: {r[d]: r["n"] for r in group_counts(f, d)} for d in dimensions}
+        return {
+            d: {r[d]: {"responses": r["n"], "people": r["journeys"]} for r in group_counts(f, d)}
+            for d in dimensions
+        }
     values = [func.coalesce(getattr(ResponseProfile, d), NOT_ANSWERED) for d in dimensions]
     stmt = (
         select(
             *(v.label(d) for v, d in zip(values, dimensions, strict=True)),
             func.grouping(*values).label("grouping_set"),
             func.count(Response.id).label("n"),
+            func.count(distinct(Response.journey_id)).label("journeys"),
         )
         .select_from(Response)
         .outerjoin(ResponseProfile, ResponseProfile.response_id == Response.id)
@@ -462,8 +507,78 @@ def group_counts_many(f: ReportFilter, dimensions: tuple[str, ...]) -> dict[str,
     )
     last = len(dimensions) - 1
     mask = {(2 ** len(dimensions) - 1) ^ (1 << (last - i)): d for i, d in enumerate(dimensions)}
-    out: dict[str, dict[str, int]] = {d: {} for d in dimensions}
+    out: dict[str, dict[str, dict[str, int]]] = {d: {} for d in dimensions}
     for row in db.session.execute(stmt):
         d = mask[row.grouping_set]
-        out[d][getattr(row, d)] = int(row.n)
+        out[d][getattr(row, d)] = {"responses": int(row.n), "people": int(row.journeys)}
     return {d: dict(sorted(counts.items())) for d, counts in out.items()}
+
+
+Items = tuple[tuple[str, str], ...]  # (instrument_id, item_id) pairs
+
+
+def _any_of(items: Items, instrument, item):
+    """SQL: (instrument, item) is one of ``items``."""
+    by_instrument: dict[str, list[str]] = {}
+    for inst, it in items:
+        by_instrument.setdefault(inst, []).append(it)
+    return or_(*(and_(instrument == i, item.in_(its)) for i, its in by_instrument.items()))
+
+
+def asked_counts(f: ReportFilter, measures: dict[str, Items]) -> dict[str, int]:
+    """``{measure: responses}``: how many complete responses in the filter were asked at least
+    one of the measure's statements (``measures[m]``: (instrument, item) pairs, e.g. CTM-15's
+    items 2, 9 and 13 for the CTM-3): they answered one (a "don't know" counts) or left one
+    blank (``Response.left_blank``). Compared with the responses scored on the measure, this
+    gives those with too few statements answered for a score. A response that used an
+    instrument but was asked none of its statements (a carer shown the carers' version) is
+    not counted. One pass over the answers, then per measure a look at the few responses
+    that answered none of its statements but left some blank."""
+    measures = {m: items for m, items in measures.items() if items}
+    if not measures:
+        return {}
+    where = conditions(f)
+    names = list(measures)
+    coded = Answer.code.is_not(None)
+    answered = [
+        func.count(
+            distinct(
+                case((_any_of(measures[m], Answer.instrument_id, Answer.item_id), Response.id))
+            )
+        )
+        for m in names
+    ]
+    every = tuple(pair for items in measures.values() for pair in items)
+    stmt = (
+        select(*answered)
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(*where, coded, _any_of(every, Answer.instrument_id, Answer.item_id))
+    )
+    counts = dict(zip(names, (int(n) for n in db.session.execute(stmt).one()), strict=True))
+    for m in names:
+        items = set(measures[m])
+        instruments = {inst for inst, _ in items}
+        some_answer = (
+            select(Answer.id)
+            .where(
+                Answer.response_id == Response.id,
+                coded,
+                _any_of(measures[m], Answer.instrument_id, Answer.item_id),
+            )
+            .exists()
+        )
+        # left_blank is JSON ([["ctm-15", "ctm02"], ...]); its text narrows the candidates
+        # the same way on SQLite and PostgreSQL, Python checks the items.
+        mentions = or_(
+            *(
+                cast(Response.left_blank, Text).contains(f'"{i}"', autoescape=True)
+                for i in instruments
+            )
+        )
+        stmt = select(Response.left_blank).where(*where, mentions, ~some_answer)
+        counts[m] += sum(
+            any(tuple(pair) in items for pair in blanks or ())
+            for blanks in db.session.scalars(stmt)
+        )
+    return counts

@@ -14,6 +14,7 @@ from app.data import area_edit
 from app.data import report_queries as q
 from app.data.instruments import ABOUT_YOU, registry
 from app.data.report_queries import ReportFilter
+from app.data.scores import DIRECT, NOT_ANSWERED, PNTS, PREFER_NOT_TO_SAY, ethnic_groups
 from app.models.area import SECTORS
 from app.models.response import ROLES
 from reports.aggregate import ReportInput, build_report
@@ -22,13 +23,18 @@ from reports.linked import NOT_KNOWN
 # Equality breakdowns shown in reports (the Census groups; detailed ethnic groups where the
 # numbers allow, which suppression decides).
 EQUALITY = ("age_band", "sex", "ethnic_broad", "ethnic_group", "disability", "carer")
+# A move's response is stored with the service LEFT as its service (and that service's sector),
+# so "service_own" gives, per service, its own care (stage_kind "episode") and its hand-overs
+# out (stage_kind "transition"); "service_in" gives hand-overs in (transition rows by the
+# service moved to; its episode rows have no to_service). Moves are per transition stage.
 BREAKDOWNS = {
     "pathway": (),
     "stage": ("stage",),
-    "service": ("service",),
+    "service_own": ("stage_kind", "service"),
+    "service_in": ("stage_kind", "to_service"),
     "sector": ("sector",),
     "role": ("role",),
-    "transition": ("from_service", "to_service"),
+    "transition": ("stage", "from_service", "to_service"),
     "quarter": ("quarter",),
     "stage_quarter": ("stage", "quarter"),
     "stage_role": ("stage", "role"),
@@ -37,7 +43,8 @@ BREAKDOWNS = {
 PLAIN = {
     "prefer_not_to_say": "Prefer not to say",
     "not_answered": "Not answered",
-    "disabled": "Disabled (condition limits day-to-day activities)",
+    "limited_a_lot": "Disabled: day-to-day activities limited a lot",
+    "limited_a_little": "Disabled: day-to-day activities limited a little",
     "not_disabled": "Not disabled",
     "yes": "Yes",
     "no": "No",
@@ -68,20 +75,77 @@ def value_labels() -> dict[str, str]:
     return labels
 
 
-def _label_rows(rows: list[dict], key: str, labels: dict[str, str]) -> list[dict]:
+def dimension_labels() -> dict[str, dict[str, str]]:
+    """``{dimension: {code: words}}`` for the equality dimensions in ``EQUALITY``, "role" and
+    "sector": every value the dimension can take, "prefer_not_to_say" and "not_answered"
+    included. Per dimension, because About you reuses codes ("other" is a sexual orientation
+    and a religion)."""
+    about = registry().get(ABOUT_YOU)
+    missing = {code: PLAIN[code] for code in (PREFER_NOT_TO_SAY, NOT_ANSWERED)}
+    derived = {
+        "ethnic_broad": {group: group for group in ethnic_groups(about).values()},
+        "disability": {c: PLAIN[c] for c in ("limited_a_lot", "limited_a_little", "not_disabled")},
+        "carer": {"yes": PLAIN["yes"], "no": PLAIN["no"]},
+    }
+    out = {}
+    for dim in EQUALITY:
+        if dim in derived:
+            out[dim] = {**derived[dim], **missing}
+            continue
+        try:
+            scale = about.item(DIRECT[dim]).scale if about else None
+        except KeyError:  # an About you file without this question
+            scale = None
+        options = {o.code: o.label for o in scale.options if o.code != PNTS} if scale else {}
+        out[dim] = {**options, **missing}
+    return {**out, "role": dict(ROLES), "sector": dict(SECTORS)}
+
+
+def _labelled(rows: list[dict], key: str, labels: dict[str, str]) -> list[dict]:
+    """The rows with ``label``: their ``key`` code in words (a code with no words: itself)."""
     return [
-        {**r, key: labels.get(r[key], r[key]) if r[key] is not None else NOT_KNOWN} for r in rows
+        {**r, "label": labels.get(r[key], r[key]) if r[key] is not None else NOT_KNOWN}
+        for r in rows
     ]
+
+
+def measure_items() -> dict[str, tuple[tuple[str, str], ...]]:
+    """``{measure: (instrument, item) pairs}``: the statements each whole-instrument measure is
+    scored from: its own instrument's, and those of any instrument whose file names it as a
+    short form (CTM-15 items 2, 9 and 13 for the CTM-3, so a CTM-15 response is asked CTM-3)."""
+    reg = registry()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for inst in reg.values():
+        if inst.scoring is not None:
+            scored = [(inst.id, i.id) for i in inst.items if i.type == "choice" and i.scale]
+            out.setdefault(inst.id, []).extend(scored)
+        for form in inst.short_forms:
+            out.setdefault(form.instrument, []).extend((inst.id, own) for own, _ in form.items)
+    return {m: tuple(items) for m, items in out.items()}
+
+
+def unscored(f: ReportFilter, pathway_rows: list[dict]) -> dict[str, dict[str, int]]:
+    """``{measure: {"asked", "scored"}}`` per whole-instrument measure: complete responses in
+    the filter asked at least one of its statements, and those with a score. The difference
+    answered too few of them (a "don't know" is not an answer) for a score. Domains are left
+    out: their figures are parts of the measure's."""
+    scored = {r["measure"]: r["n"] for r in pathway_rows}
+    asked = q.asked_counts(f, measure_items())
+    return {
+        m: {"asked": n, "scored": scored.get(m, 0)}
+        for m, n in sorted(asked.items())
+        if n or scored.get(m)
+    }
 
 
 def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> ReportInput:
     pathway = area_data.get_pathway(f.pathway)
-    labels = value_labels()
+    labels = dimension_labels()
     rows = q.measure_stats_many(f, BREAKDOWNS)
     for key in ("role", "sector", *EQUALITY):
         name = key if key in ("role", "sector") else f"equality:{key}"
-        rows[name] = _label_rows(rows[name], key, labels)
-    rows["stage_role"] = _label_rows(rows["stage_role"], "role", labels)
+        rows[name] = _labelled(rows[name], key, labels[key])
+    rows["stage_role"] = _labelled(rows["stage_role"], "role", labels["role"])
     services = {s.code: {"name": s.name, "sector": s.sector} for s in area_edit.list_services()}
     reg = registry()
     used = {r["measure"].split(":")[0] for r in rows["pathway"]}
@@ -99,12 +163,10 @@ def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> Report
     item_text = {
         (i.id, item.id): item.short_text or item.text for i in reg.values() for item in i.items
     }
-    counts = {
-        d: {labels.get(value, value): n for value, n in by_value.items()}
-        for d, by_value in q.group_counts_many(f, EQUALITY).items()
-    }
-    for d in EQUALITY:  # the report looks the count up by this key
-        counts[d]["prefer_not_to_say"] = counts[d].pop(PLAIN["prefer_not_to_say"], 0)
+    counts = q.equality_counts(f, EQUALITY)
+    for d, by_value in counts.items():  # a code no longer in About you is its own label
+        for code in by_value:
+            labels[d].setdefault(code, code)
     return ReportInput(
         meta={
             "pathway": pathway.slug,
@@ -129,7 +191,10 @@ def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> Report
         items=q.item_distribution(f, ("stage",)),
         item_text=item_text,
         comments=q.comments(f),
-        group_counts=counts,
+        group_counts={d: {v: c["responses"] for v, c in cs.items()} for d, cs in counts.items()},
+        people={d: {v: c["people"] for v, c in cs.items()} for d, cs in counts.items()},
+        labels=labels,
+        unscored=unscored(f, rows["pathway"]),
         threshold=threshold,
         sectors=dict(SECTORS),
         level=level,

@@ -4,8 +4,16 @@
 response on every instrument it used (``reports.scoring.score_response``, with the instrument
 version the answers were given on) and stores the valid scores as ``ResponseScore`` rows, then
 writes the ``ResponseProfile`` of every complete response in the journey. ``rebuild_scores()``
-recomputes both tables from the stored answers (``flask --app wsgi scores rebuild``), for data
-that was there before this table, or after a scoring rule changed.
+recomputes both tables from the stored answers (``flask --app wsgi scores rebuild``, and
+migration 0008), for data that was there before this table, or after a scoring rule changed.
+
+Short forms: a response to an instrument whose file names a short form (CTM-15 names CTM-3) is
+also scored on the short form (``reports.scoring.score_short_form``), unless it answered the
+short form itself, so there is never more than one score per measure. The mapping is the one
+in the version answered or, when that version has none (CTM-15 1.0.0, before the mapping was
+written down), the one in the loaded file of the same instrument; the short form is the loaded
+one. An item of an older version whose scored answers differ from the short form's counts as
+not asked.
 
 Equality profile: the About you answers of the journey's most recent complete response that
 has any. About you is asked once per journey, and a later stage's response without it is the
@@ -19,13 +27,14 @@ Dimensions (``DIMENSIONS``), each also "prefer_not_to_say" and "not_answered":
 - ethnic_broad: the ``group`` of the chosen ethnic group option (the 5 Census 2021 broad
   groups: "White", "Mixed or Multiple", "Asian or Asian British", "Black, Black British,
   Caribbean or African", "Other").
-- disability: "disabled" or "not_disabled", as the Census 2021 / GSS harmonised standard
-  derives the Equality Act definition: disabled when a long-term condition (12 months or more)
-  reduces day-to-day activities a little or a lot. A "No" to the long-term condition question
-  is "not_disabled" whatever the second answer (Census routes those people past it); "Yes"
-  with "Not at all" is "not_disabled"; a reduction given without the first answer counts as
-  disabled (the question presumes a condition). Otherwise "prefer_not_to_say" when either
-  answer was, else "not_answered".
+- disability: the three answers of the Census 2021 disability variable (ONS "disability",
+  GSS harmonised standard, Equality Act definition): "limited_a_lot" and "limited_a_little"
+  (disabled: a long-term condition, 12 months or more, reduces day-to-day activities a lot /
+  a little) and "not_disabled". A "No" to the long-term condition question is "not_disabled"
+  whatever the second answer (Census routes those people past it); "Yes" with "Not at all" is
+  "not_disabled"; a reduction given without the first answer counts as that reduction (the
+  question presumes a condition). Otherwise "prefer_not_to_say" when either answer was, else
+  "not_answered".
 - carer: unpaid carer status, "yes" (any hours) or "no".
 
 What ``asked`` means: ``complete()`` passes the items the final pages asked, and paper forms
@@ -47,6 +56,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from app.data.instruments import ABOUT_YOU, about_you, registry
 from app.extensions import db
@@ -58,9 +68,10 @@ from app.models import (
     ResponseScore,
     response_instruments,
 )
-from reports.scoring import Score, score_response
+from reports.scoring import Score, score_response, score_short_form
 from surveys import Instrument
 from surveys.loader import _build as build_instrument  # the loader's own builder, no file
+from surveys.model import ShortForm
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 NOT_ANSWERED = "not_answered"
@@ -84,7 +95,7 @@ DIMENSIONS = (
     "disability",
     "carer",
 )
-REDUCED = ("yes_a_lot", "yes_a_little")
+LIMITED = {"yes_a_lot": "limited_a_lot", "yes_a_little": "limited_a_little"}  # About you code
 BATCH = 5000
 
 Codes = Mapping[tuple[str, str], str | None]  # (instrument_id, item_id) -> option code
@@ -97,22 +108,46 @@ def compute_scores(
     instruments: Iterable[Instrument],
     codes: Codes,
     asked: Iterable[tuple[str, str]] | None = None,
+    loaded: Mapping[str, Instrument] | None = None,
 ) -> list[Score]:
-    """Every measure of every instrument for one response, valid or not.
+    """Every measure of every instrument for one response, valid or not, and of the short
+    forms their items hold (see the module docstring).
 
     ``asked``: (instrument_id, item_id) pairs asked; None takes the items answered.
+    ``loaded``: the loaded instruments by id (the short forms); None: the app's registry.
     """
+    instruments = list(instruments)
+    loaded = registry() if loaded is None else loaded
     asked_keys = set(asked) if asked is not None else {k for k, c in codes.items() if c}
     by_instrument: dict[str, set[str]] = defaultdict(set)
     for instrument_id, item_id in asked_keys:
         by_instrument[instrument_id].add(item_id)
     scores: list[Score] = []
+    measures = {i.id for i in instruments}  # a short form answered itself is not derived
     for instrument in instruments:
         if instrument.scoring is None or instrument.id not in by_instrument:
             continue
         answers = {item: c for (inst, item), c in codes.items() if inst == instrument.id}
         scores += score_response(instrument, by_instrument[instrument.id], answers)
+        for form in short_forms(instrument, loaded):
+            short = loaded.get(form.instrument)
+            if short is None or short.id in measures:
+                continue
+            derived = score_short_form(
+                instrument, form, short, by_instrument[instrument.id], answers
+            )
+            if derived is not None:
+                scores.append(derived)
+                measures.add(short.id)
     return scores
+
+
+def short_forms(instrument: Instrument, loaded: Mapping[str, Instrument]) -> tuple[ShortForm, ...]:
+    """The short forms of the version answered, else those of the loaded file."""
+    if instrument.short_forms:
+        return instrument.short_forms
+    current = loaded.get(instrument.id)
+    return current.short_forms if current is not None else ()
 
 
 def left_blank(
@@ -134,6 +169,8 @@ def score_rows(response_id: int, scores: Iterable[Score]) -> list[dict]:
             "score": s.value,
             "answered": s.answered,
             "asked": s.asked,
+            "top": s.top,
+            "bottom": s.bottom,
         }
         for s in scores
         if s.value is not None
@@ -152,8 +189,8 @@ def disability(condition: str | None, reduced: str | None) -> str:
         return "not_disabled"
     if condition == PNTS:
         return PREFER_NOT_TO_SAY
-    if reduced in REDUCED:
-        return "disabled"
+    if reduced in LIMITED:
+        return LIMITED[reduced]
     if condition == "yes" and reduced == "not_at_all":
         return "not_disabled"
     return PREFER_NOT_TO_SAY if PNTS in (condition, reduced) else NOT_ANSWERED
@@ -293,21 +330,32 @@ def refresh_profiles(response: Response) -> None:
         )
 
 
-def rebuild_scores(batch: int = BATCH) -> dict[str, int]:
+def rebuild_scores(batch: int = BATCH, session: Session | None = None) -> dict[str, int]:
     """Recompute every stored score and profile from the answers, in the caller's transaction.
 
     Works through the responses in id order, ``batch`` at a time, reading answers with plain
     selects and writing with executemany, so memory stays flat on a large database.
+    ``session``: where to run (a migration passes one on its own connection); the app's by
+    default. Only the columns it names are read, so it runs on the schema of migration 0008
+    and later whatever other columns those tables gain.
     """
-    db.session.execute(delete(ResponseScore))
-    db.session.execute(delete(ResponseProfile))
-    versions = {v.id: instrument_for(v) for v in db.session.scalars(select(InstrumentVersion))}
+    session = db.session if session is None else session
+    session.execute(delete(ResponseScore))
+    session.execute(delete(ResponseProfile))
+    stored = select(
+        InstrumentVersion.id,
+        InstrumentVersion.instrument_id,
+        InstrumentVersion.content_hash,
+        InstrumentVersion.definition,
+    )
+    versions = {v.id: instrument_for(v) for v in session.execute(stored)}
+    loaded = registry()
     groups = _groups()
     made = {"responses": 0, "scores": 0, "profiles": 0}
     last = 0
     while True:
         ids = list(
-            db.session.scalars(
+            session.scalars(
                 select(Response.id)
                 .where(Response.status == "complete", Response.id > last)
                 .order_by(Response.id)
@@ -320,7 +368,7 @@ def rebuild_scores(batch: int = BATCH) -> dict[str, int]:
         in_range = Answer.response_id.between(lo, hi)
         used: dict[int, list[Instrument]] = defaultdict(list)
         link = response_instruments.c
-        for rid, vid in db.session.execute(
+        for rid, vid in session.execute(
             select(link.response_id, link.instrument_version_id).where(
                 link.response_id.between(lo, hi)
             )
@@ -330,11 +378,11 @@ def rebuild_scores(batch: int = BATCH) -> dict[str, int]:
         # What completion took as asked: the items answered (a code or a text) and those
         # left blank.
         asked: dict[int, set] = defaultdict(set)
-        for rid, blanks in db.session.execute(
+        for rid, blanks in session.execute(
             select(Response.id, Response.left_blank).where(Response.id.between(lo, hi))
         ):
             asked[rid].update(tuple(key) for key in blanks or ())
-        for rid, inst, item, code in db.session.execute(
+        for rid, inst, item, code in session.execute(
             select(Answer.response_id, Answer.instrument_id, Answer.item_id, Answer.code).where(
                 in_range
             )
@@ -344,23 +392,24 @@ def rebuild_scores(batch: int = BATCH) -> dict[str, int]:
                 codes[rid][inst, item] = code
         rows = []
         for rid in ids:
-            rows += score_rows(rid, compute_scores(used[rid], codes[rid], asked[rid]))
+            scores = compute_scores(used[rid], codes[rid], asked[rid], loaded)
+            rows += score_rows(rid, scores)
         if rows:
-            db.session.execute(insert(ResponseScore), rows)
+            session.execute(insert(ResponseScore), rows)
         made["responses"] += len(ids)
         made["scores"] += len(rows)
-    made["profiles"] = _rebuild_profiles(groups, batch)
+    made["profiles"] = _rebuild_profiles(session, groups, batch)
     return made
 
 
-def _rebuild_profiles(groups: Mapping[str, str], batch: int) -> int:
+def _rebuild_profiles(session: Session, groups: Mapping[str, str], batch: int) -> int:
     """Profiles of all complete responses, a batch of journeys at a time."""
     complete = Response.status == "complete"
     made = 0
     last = 0
     while True:
         journeys = list(
-            db.session.scalars(
+            session.scalars(
                 select(Response.journey_id)
                 .where(complete, Response.journey_id > last)
                 .group_by(Response.journey_id)
@@ -371,19 +420,19 @@ def _rebuild_profiles(groups: Mapping[str, str], batch: int) -> int:
         if not journeys:
             break
         lo, hi, last = journeys[0], journeys[-1], journeys[-1]
-        made += _write_profiles(Response.journey_id.between(lo, hi), groups)
+        made += _write_profiles(session, Response.journey_id.between(lo, hi), groups)
     # A complete response outside any journey (complete() always makes one): its own answers.
-    made += _write_profiles(Response.journey_id.is_(None), groups, own=True)
+    made += _write_profiles(session, Response.journey_id.is_(None), groups, own=True)
     return made
 
 
-def _write_profiles(where, groups: Mapping[str, str], own: bool = False) -> int:
+def _write_profiles(session: Session, where, groups: Mapping[str, str], own: bool = False) -> int:
     complete = Response.status == "complete"
-    members = db.session.execute(
+    members = session.execute(
         select(Response.id, Response.journey_id, Response.completed_at).where(where, complete)
     ).all()
     about: dict[int, dict[str, str]] = defaultdict(dict)
-    for rid, item, code in db.session.execute(
+    for rid, item, code in session.execute(
         select(Answer.response_id, Answer.item_id, Answer.code)
         .join(Response, Response.id == Answer.response_id)
         .where(where, complete, Answer.instrument_id == ABOUT_YOU)
@@ -401,7 +450,7 @@ def _write_profiles(where, groups: Mapping[str, str], own: bool = False) -> int:
         values = profile_values(about[source[-1]] if source else {}, groups)
         rows.append({"response_id": rid, **values})
     if rows:
-        db.session.execute(insert(ResponseProfile), rows)
+        session.execute(insert(ResponseProfile), rows)
     return len(rows)
 
 

@@ -466,14 +466,16 @@ def _insert(journeys: list[tuple[datetime, list]], ids: random.Random) -> None:
         answers += [(rid, *answer) for answer in given]
         links += [(rid, v) for v in versions]
         scores += [
-            (rid, s.measure, s.value, s.answered, s.asked) for s in scored if s.value is not None
+            (rid, s.measure, s.value, s.answered, s.asked, s.top, s.bottom)
+            for s in scored
+            if s.value is not None
         ]
         profiles.append((rid, *profile))
     bulk.rows(
         Answer.__table__, ("response_id", "instrument_id", "item_id", "code", "text"), answers
     )
     bulk.rows(response_instruments, ("response_id", "instrument_version_id"), links)
-    score_columns = ("response_id", "measure", "score", "answered", "asked")
+    score_columns = ("response_id", "measure", "score", "answered", "asked", "top", "bottom")
     bulk.rows(ResponseScore.__table__, score_columns, scores)
     bulk.rows(ResponseProfile.__table__, PROFILE_COLUMNS, profiles)
     db.session.commit()

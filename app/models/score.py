@@ -15,7 +15,9 @@ from app.extensions import db
 
 class ResponseScore(db.Model):
     """One valid 0-100 score of one response on one measure ("ctm-15", "i-statements",
-    "i-statements:communication").
+    "i-statements:communication"; "ctm-3" also for a CTM-15 response, from its items 2, 9
+    and 13), with how many of its answers were the top option and how many in the lower half
+    of the scale, for top and bottom boxes.
 
     Only valid scores are stored: a measure with too few items answered (all "don't know",
     say) has no row, so every row counts in a mean, and ``count(*)`` is the number of people
@@ -38,6 +40,8 @@ class ResponseScore(db.Model):
     score: Mapped[float]
     answered: Mapped[int]  # items answered with a value ("don't know" is not)
     asked: Mapped[int]  # items of the measure asked
+    top: Mapped[int]  # items answered with the scale's top option ("Strongly agree")
+    bottom: Mapped[int]  # items answered with the lower half of the scale ((strongly) disagree)
 
 
 class ResponseProfile(db.Model):

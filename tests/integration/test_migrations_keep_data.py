@@ -20,6 +20,7 @@ from app.data.audit import Actor
 from app.data.instruments import registry
 from app.demo import generator
 from app.extensions import db
+from surveys.loader import content_hash
 
 
 def _config(*x_args: str):
@@ -142,13 +143,13 @@ def test_the_command_line_refuses_a_downgrade_that_would_drop_data(populated, ap
 def test_a_column_holding_data_refuses_until_told_and_even_then_no_row_goes(populated, make_user):
     _add_paper_forms(make_user)
     at_head = _row_counts()
-    head, previous = _revisions()[:2]
+    head = _revisions()[0]
     with pytest.raises(RuntimeError, match=r"response\.left_blank \(1 row with a value\)"):
         _migrate("downgrade", "base")
     assert _version() == head and _row_counts() == at_head
 
-    _migrate("downgrade", previous, "drop_data=yes")
-    assert _version() == previous
+    _migrate("downgrade", "0006", "drop_data=yes")  # past 0007, which drops left_blank
+    assert _version() == "0006"
     _same_where_both(_row_counts(), at_head)
     with pytest.raises(RuntimeError, match=r"paper_batch\.defaults \(1 row with a value\)"):
         _migrate("downgrade", "-1")
@@ -180,12 +181,116 @@ def test_on_sqlite_a_dangling_reference_stops_the_migration_and_changes_nothing(
     finally:
         raw.close()
     before = _row_counts()
-    head, previous = _revisions()[:2]
+    head = _revisions()[0]
     with pytest.raises(RuntimeError, match=r"1 row\(s\) refer to rows that do not exist \(answer"):
-        _migrate("downgrade", previous)
+        _migrate("downgrade", "0006")  # 0008 and 0007 each rebuild a table
     assert _version() == head
     with db.engine.connect() as conn:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("response")}
-        assert "left_blank" in columns  # the rebuilt table was rolled back too
+        assert "left_blank" in columns  # the rebuilt tables were rolled back too
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("response_score")}
+        assert {"top", "bottom"} <= columns
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert _row_counts() == before
+
+
+# --- 0008: top and bottom counts, CTM-3 from CTM-15, three disability answers ----------------
+
+SCORES = sa.table(
+    "response_score", *(sa.column(c) for c in ("response_id", "measure", "score", "top", "bottom"))
+)
+CTM3_IN_CTM15 = ("ctm02", "ctm09", "ctm13")
+
+
+def _scores(*columns: str) -> dict[tuple[int, str], tuple]:
+    db.session.remove()
+    names = ("response_id", "measure", "score", "answered", "asked", *columns)
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.select(*(sa.column(c) for c in names)).select_from(SCORES))
+        return {(rid, m): tuple(rest) for rid, m, *rest in rows}
+
+
+def _disability() -> dict[int, str]:
+    with db.engine.connect() as conn:
+        return dict(
+            conn.exec_driver_sql("SELECT response_id, disability FROM response_profile").all()
+        )
+
+
+def _as_before_0008() -> None:
+    """What a database at 0007 held: CTM-15 answered on version 1.0.0 (no short_forms block),
+    no CTM-3 score for a CTM-15 response (the old code made none)."""
+    old = {k: v for k, v in registry()["ctm-15"].definition.items() if k != "short_forms"}
+    old["version"] = "1.0.0"
+    versions = sa.table(
+        "instrument_version",
+        sa.column("instrument_id"),
+        sa.column("version"),
+        sa.column("content_hash"),
+        sa.column("definition", sa.JSON),
+    )
+    with db.engine.begin() as conn:
+        conn.execute(
+            versions.update()
+            .where(versions.c.instrument_id == "ctm-15")
+            .values(version="1.0.0", content_hash=content_hash(old), definition=old)
+        )
+        conn.exec_driver_sql(
+            "DELETE FROM response_score WHERE measure = 'ctm-3' AND response_id IN "
+            "(SELECT response_id FROM answer WHERE instrument_id = 'ctm-15')"
+        )
+
+
+def _ctm3_by_hand() -> dict[int, tuple[float, int, int, int, int]]:
+    """Each CTM-15 response's CTM-3 from its items 2, 9, 13: (score, answered, asked, top,
+    bottom), where at least 2 of the 3 have a 1-4 answer ("dk" is no answer)."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT response_id, item_id, code FROM answer WHERE instrument_id = 'ctm-15' "
+                "AND item_id IN ('ctm02', 'ctm09', 'ctm13')"
+            )
+        ).all()
+    asked: dict[int, int] = {}
+    values: dict[int, list[int]] = {}
+    for rid, _, code in rows:
+        asked[rid] = asked.get(rid, 0) + 1
+        values.setdefault(rid, [])
+        if code in ("1", "2", "3", "4"):
+            values[rid].append(int(code))
+    return {
+        rid: (
+            pytest.approx((sum(v) / len(v) - 1) / 3 * 100),
+            len(v),
+            asked[rid],
+            v.count(4),
+            v.count(1) + v.count(2),
+        )
+        for rid, v in values.items()
+        if len(v) >= 2
+    }
+
+
+def test_an_upgrade_to_0008_leaves_the_scores_a_fresh_scoring_gives(populated):
+    """Straight after the upgrade: every score row has its top and bottom counts, each CTM-15
+    response has its CTM-3 score (though answered on CTM-15 1.0.0, before the mapping), and
+    profiles have the three disability answers, all as scoring the responses today gives."""
+    fresh = _scores("top", "bottom")  # the demo generator scores as completion does
+    fresh_disability = _disability()
+    by_hand = _ctm3_by_hand()
+    assert len(by_hand) >= 5, "the demo data should have CTM-15 responses with a CTM-3 score"
+    assert {(rid, "ctm-3"): row for rid, row in by_hand.items()} == {
+        key: row for key, row in fresh.items() if key[0] in by_hand and key[1] == "ctm-3"
+    }
+    assert any(row[-2] for row in fresh.values()) and any(row[-1] for row in fresh.values())
+    assert {"limited_a_lot", "limited_a_little", "not_disabled"} <= set(fresh_disability.values())
+
+    _migrate("downgrade", "0007")
+    _as_before_0008()
+    assert not any(rid in by_hand for rid, m in _scores() if m == "ctm-3")
+    assert "disabled" in _disability().values()  # the downgrade restored the old answer
+    assert set(_disability().values()) & {"limited_a_lot", "limited_a_little"} == set()
+
+    _migrate("upgrade", "head")
+    assert _scores("top", "bottom") == fresh
+    assert _disability() == fresh_disability

@@ -46,7 +46,7 @@ def demo_report(demo_area):
 
 def test_the_planted_worse_transition_is_among_the_weakest_points(demo_report):
     weakest = [(p["kind"], p["what"]) for p in demo_report["weakest"]]
-    assert ("transition", "County Hospital wards to Oakview Care Home") in weakest
+    assert ("move", "County Hospital wards to Oakview Care Home (Leaving hospital)") in weakest
     planted = [
         c
         for c in demo_report["transitions"]
@@ -172,7 +172,7 @@ def test_patients_and_carers_are_side_by_side_at_each_stage(staff_client, demo_a
     shown = [c for c in report["stage_roles"] if not c["suppressed"] and ":" not in c["measure"]]
     assert shown
     for c in shown:
-        column = f"{c['role']}: {report['meta']['measures'][c['measure']]}"
+        column = f"{c['label']}: {report['meta']['measures'][c['measure']]}"
         text = rows[f"Stage {c['stage_name']}"].get_text(" ", strip=True)
         assert f"{column} {c['mean']:.1f} ({c['n']} responses)" in text, (column, text)
 
@@ -349,3 +349,58 @@ def test_admins_download_the_response_export_and_commissioners_cannot(staff_clie
         "Download one row per response"
         not in commissioner.get("/reports/?pathway=leaving-hospital").text
     )
+
+
+def test_report_input_counts_people_hand_overs_and_responses_without_a_score(demo_area):
+    from collections import Counter, defaultdict
+
+    from sqlalchemy import select
+
+    from app.data.reports import report_input
+    from app.extensions import db
+    from app.models import Response, ResponseScore
+
+    generator.generate(600, seed=5, instruments=registry())
+    inp = report_input(ReportFilter("leaving-hospital"), THRESHOLD)
+    # Each journey has one equality profile: a dimension's people add up to the journeys,
+    # and some people answered at more than one stage, so responses outnumber them.
+    for dim, people in inp.people.items():
+        assert sum(people.values()) == inp.overview["journeys"], dim
+        assert all(0 < n <= inp.group_counts[dim][code] for code, n in people.items()), dim
+    assert sum(inp.people["sex"].values()) < sum(inp.group_counts["sex"].values())
+    # A service's hand-overs out are the moves from it, its hand-overs in the moves to it,
+    # whichever transition stage they were at.
+    moved: dict[tuple, Counter] = defaultdict(Counter)
+    for r in inp.rows["transition"]:
+        if r["to_service"]:
+            moved["out", r["from_service"], r["measure"]][r["measure"]] += r["n"]
+            moved["in", r["to_service"], r["measure"]][r["measure"]] += r["n"]
+    parts = [("out", "service_own", "service"), ("in", "service_in", "to_service")]
+    seen = {
+        (part, r[key], r["measure"]): Counter({r["measure"]: r["n"]})
+        for part, name, key in parts
+        for r in inp.rows[name]
+        if r["stage_kind"] == "transition"
+    }
+    assert seen == dict(moved) and seen
+    # Responses asked a measure (answered or left blank one of its statements; the CTM-3's
+    # are also CTM-15 items 2, 9 and 13) and those scored on it, recounted from the rows.
+    statements = {
+        inst.id: {(inst.id, i.id) for i in inst.items if i.scale}
+        for inst in registry().values()
+        if inst.scoring
+    }
+    statements["ctm-3"] |= {("ctm-15", "ctm02"), ("ctm-15", "ctm09"), ("ctm-15", "ctm13")}
+    asked, scored = Counter(), Counter()
+    for response in db.session.scalars(select(Response).where(Response.status == "complete")):
+        given = {(a.instrument_id, a.item_id) for a in response.answers if a.code}
+        given |= {tuple(pair) for pair in response.left_blank or ()}
+        asked.update(m for m, items in statements.items() if given & items)
+    for (measure,) in db.session.execute(
+        select(ResponseScore.measure)
+        .join(Response, Response.id == ResponseScore.response_id)
+        .where(Response.status == "complete")
+    ):
+        scored[measure] += 1
+    assert inp.unscored == {m: {"asked": asked[m], "scored": scored[m]} for m in sorted(asked)}
+    assert any(u["asked"] > u["scored"] for u in inp.unscored.values())

@@ -15,6 +15,7 @@ from app.data.scores import (
     NOT_ANSWERED,
     PREFER_NOT_TO_SAY,
     carer,
+    compute_scores,
     disability,
     rebuild_scores,
 )
@@ -22,6 +23,7 @@ from app.demo import generator
 from app.extensions import db
 from app.models import Response, ResponseProfile, ResponseScore, Service
 from surveys import load_instruments
+from surveys.loader import _build as build_instrument
 from tests.integration.walker import Walker
 
 REG = load_instruments()
@@ -45,6 +47,12 @@ def score(values: list[int]) -> float:
 
 
 def stored_scores() -> dict[tuple[int, str], tuple[float, int, int]]:
+    """(response, measure) -> (score, answered, asked)."""
+    return {key: row[:3] for key, row in stored_counts().items()}
+
+
+def stored_counts() -> dict[tuple[int, str], tuple[float, int, int, int, int]]:
+    """(response, measure) -> (score, answered, asked, top, bottom)."""
     rows = db.session.execute(
         select(
             ResponseScore.response_id,
@@ -52,9 +60,11 @@ def stored_scores() -> dict[tuple[int, str], tuple[float, int, int]]:
             ResponseScore.score,
             ResponseScore.answered,
             ResponseScore.asked,
+            ResponseScore.top,
+            ResponseScore.bottom,
         )
     )
-    return {(rid, m): (s, answered, asked) for rid, m, s, answered, asked in rows}
+    return {(rid, m): tuple(rest) for rid, m, *rest in rows}
 
 
 def stored_profiles() -> dict[int, dict[str, str]]:
@@ -90,12 +100,62 @@ def test_completing_a_survey_stores_its_scores(client, demo_area):
     (response,) = responses()
     n = len(TRANSITIONS)
     statements = score([3] + [4] * (n - 2))
-    assert stored_scores() == {
-        (response.id, "ctm-15"): (pytest.approx(score([1, 2] + [4] * 12)), 14, 15),
-        (response.id, "i-statements"): (pytest.approx(statements), n - 1, n),
-        (response.id, "i-statements:transitions"): (pytest.approx(statements), n - 1, n),
+    assert stored_counts() == {
+        (response.id, "ctm-15"): (pytest.approx(score([1, 2] + [4] * 12)), 14, 15, 12, 2),
+        # CTM-3 from CTM-15 items 2 ("dk"), 9 and 13 (4 and 4): two of three answered.
+        (response.id, "ctm-3"): (100.0, 2, 3, 2, 0),
+        (response.id, "i-statements"): (pytest.approx(statements), n - 1, n, n - 2, 0),
+        (response.id, "i-statements:transitions"): (pytest.approx(statements), n - 1, n, n - 2, 0),
     }
     assert round(stored_scores()[response.id, "ctm-15"][0], 2) == 88.10  # (51/14 - 1) / 3 x 100
+
+
+def test_a_ctm15_response_has_the_ctm3_score_of_a_ctm3_with_the_same_three_answers(
+    client, demo_area
+):
+    """The CTM-15 holds the CTM-3's statements as items 2, 9 and 13: the same answers to them
+    give the same CTM-3 score, "no medication" on the CTM-3 counting as "Don't know" on the
+    CTM-15 (whose item 13 has no such answer)."""
+    long_form = {
+        "from_service": service_id("county-wards"),
+        "to_service": service_id("home"),
+        "ctm02": "4",
+        "ctm09": "2",
+        "ctm13": "dk",
+    }
+    Walker(client, answers=long_form, default_choice="1").complete("/s/lh-leaving-hospital")
+    short = {"ctm3_1": "4", "ctm3_2": "2", "ctm3_3": "nomed", "about_you": "no"}
+    Walker(client, answers=short).complete("/s/lh-six-weeks-on")
+    on_ctm15, on_ctm3 = responses()
+    assert {a.instrument_id for a in on_ctm15.answers} & {"ctm-3"} == set()
+    stored = stored_counts()
+    # 4 and 2: mean 3 -> 66.67; one Strongly agree, one Disagree.
+    assert stored[on_ctm15.id, "ctm-3"] == (pytest.approx(200 / 3), 2, 3, 1, 1)
+    assert stored[on_ctm3.id, "ctm-3"] == stored[on_ctm15.id, "ctm-3"]
+    assert stored[on_ctm15.id, "ctm-15"][3:] == (1, 13)  # the other twelve answered 1
+    assert (on_ctm3.id, "ctm-15") not in stored
+
+
+CTM15 = [f"ctm{n:02d}" for n in range(1, 16)]
+
+
+def test_a_response_that_answered_the_ctm3_itself_keeps_its_own_ctm3_score():
+    codes = {("ctm-15", item): "4" for item in CTM15}
+    codes |= {("ctm-3", item): "1" for item in ("ctm3_1", "ctm3_2", "ctm3_3")}
+    for used in ([REG["ctm-15"], REG["ctm-3"]], [REG["ctm-3"], REG["ctm-15"]]):
+        ctm3 = [s for s in compute_scores(used, codes, loaded=REG) if s.measure == "ctm-3"]
+        assert [(s.value, s.top, s.bottom) for s in ctm3] == [(0.0, 0, 3)]
+
+
+def test_ctm15_answered_before_the_mapping_was_written_down_still_gives_a_ctm3():
+    """CTM-15 1.0.0 had no short_forms block: the loaded file's mapping applies to it."""
+    old = {k: v for k, v in REG["ctm-15"].definition.items() if k != "short_forms"}
+    ctm15_100 = build_instrument("stored copy", {**old, "version": "1.0.0"})
+    assert ctm15_100.short_forms == ()
+    codes = {("ctm-15", "ctm02"): "3", ("ctm-15", "ctm09"): "4", ("ctm-15", "ctm13"): "1"}
+    scores = {s.measure: s for s in compute_scores([ctm15_100], codes, loaded=REG)}
+    assert scores["ctm-3"].value == pytest.approx(score([3, 4, 1]))
+    assert (scores["ctm-3"].top, scores["ctm-3"].bottom) == (1, 1)
 
 
 def test_dont_know_only_or_too_few_answers_give_no_score(client, demo_area):
@@ -125,7 +185,7 @@ def test_the_profile_follows_the_journey(client, demo_area):
         "religion": "muslim",
         "ethnic_broad": "Asian or Asian British",
         "ethnic_group": "asian_pakistani",
-        "disability": "disabled",
+        "disability": "limited_a_little",
         "carer": "no",
     }
     assert stored_profiles() == {one.id: expected, two.id: expected}
@@ -160,16 +220,17 @@ def test_rebuild_reproduces_what_completion_stored(app, client, demo_area):
     Walker(client, answers={"role": "carer"}).complete(f"/s/lh-six-weeks-on?code={code}")
     Walker(client, answers={"about_you": "no"}).complete("/s/lh-getting-help")
     Walker(client, default_choice="dk").complete("/s/lh-in-hospital")
-    scores, profiles = stored_scores(), stored_profiles()
+    scores, profiles = stored_counts(), stored_profiles()
     assert len(scores) >= 6 and len(profiles) == 4
+    assert {m for _, m in scores} >= {"ctm-15", "ctm-3"}  # CTM-3 from the CTM-15 too
     made = rebuild_scores()
     assert made == {"responses": 4, "scores": len(scores), "profiles": 4}
-    assert stored_scores() == scores
+    assert stored_counts() == scores
     assert stored_profiles() == profiles
     result = app.test_cli_runner().invoke(args=["scores", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "Scored 4 complete responses" in result.output
-    assert stored_scores() == scores and stored_profiles() == profiles
+    assert stored_counts() == scores and stored_profiles() == profiles
 
 
 def test_a_rebuild_counts_blank_paper_statements_as_asked_as_completion_did(
@@ -209,12 +270,12 @@ def test_a_rebuild_counts_blank_paper_statements_as_asked_as_completion_did(
 
 def test_demo_data_has_the_scores_a_rebuild_computes(demo_area):
     generator.generate(300, seed=3, instruments=registry(), until=date(2026, 1, 31))
-    scores, profiles = stored_scores(), stored_profiles()
+    scores, profiles = stored_counts(), stored_profiles()
     assert len(profiles) == 300
     assert len(scores) > 300
     assert {m for _, m in scores} >= {"ctm-15", "ctm-3", "i-statements", "i-statements-carer"}
     rebuild_scores()
-    assert stored_scores() == scores
+    assert stored_counts() == scores
     assert stored_profiles() == profiles
     broad = {p["ethnic_broad"] for p in profiles.values()}
     assert {"White", "Asian or Asian British", NOT_ANSWERED} <= broad
@@ -239,15 +300,16 @@ def test_a_fault_in_scoring_still_completes_the_response(client, demo_area, monk
 @pytest.mark.parametrize(
     ("condition", "reduced", "expected"),
     [
-        ("yes", "yes_a_lot", "disabled"),
-        ("yes", "yes_a_little", "disabled"),
+        ("yes", "yes_a_lot", "limited_a_lot"),
+        ("yes", "yes_a_little", "limited_a_little"),
         ("yes", "not_at_all", "not_disabled"),
         ("no", "yes_a_lot", "not_disabled"),  # Census routes a "No" past the second question
         ("no", None, "not_disabled"),
         ("pnts", "yes_a_lot", PREFER_NOT_TO_SAY),
         ("yes", "pnts", PREFER_NOT_TO_SAY),
         ("yes", None, NOT_ANSWERED),
-        (None, "yes_a_lot", "disabled"),
+        (None, "yes_a_lot", "limited_a_lot"),  # the second question presumes a condition
+        (None, "yes_a_little", "limited_a_little"),
         (None, "not_at_all", NOT_ANSWERED),
         (None, "pnts", PREFER_NOT_TO_SAY),
         (None, None, NOT_ANSWERED),

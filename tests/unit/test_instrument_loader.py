@@ -191,3 +191,91 @@ def test_builtin_folder_is_where_the_files_are():
         "i-statements",
         "i-statements-carer",
     ]
+
+
+# --- short forms (CTM-3 in CTM-15) ----------------------------------------------------------
+
+FOUR_POINT = {
+    "options": [
+        {"code": "1", "label": "Strongly disagree", "value": 1},
+        {"code": "2", "label": "Disagree", "value": 2},
+        {"code": "3", "label": "Agree", "value": 3},
+        {"code": "4", "label": "Strongly agree", "value": 4},
+        {"code": "dk", "label": "Don't know", "missing": True},
+    ]
+}
+
+
+def with_short_form(items: dict[str, str], instrument: str = "ctm-3", scale: str = "four"):
+    data = broken(scales={**MINIMAL["scales"], "four": FOUR_POINT})
+    data["items"] = [{**item, "scale": scale} for item in MINIMAL["items"]]
+    data["short_forms"] = [{"instrument": instrument, "items": items}]
+    return data
+
+
+def test_ctm15_maps_its_items_2_9_and_13_to_the_ctm3():
+    registry = load_instruments()
+    (form,) = registry["ctm-15"].short_forms
+    assert form.instrument == "ctm-3"
+    assert dict(form.items) == {"ctm02": "ctm3_1", "ctm09": "ctm3_2", "ctm13": "ctm3_3"}
+    assert registry["ctm-15"].item("ctm13").text == registry["ctm-3"].item("ctm3_3").text
+
+
+def test_a_local_set_may_name_a_short_form(tmp_path):
+    write(tmp_path, with_short_form({"seen_quickly": "ctm3_1", "kept_informed": "ctm3_2"}))
+    (form,) = load_instruments(tmp_path)["local-set"].short_forms
+    assert dict(form.items) == {"seen_quickly": "ctm3_1", "kept_informed": "ctm3_2"}
+
+
+@pytest.mark.parametrize(
+    ("data", "item", "says"),
+    [
+        (with_short_form({"not_an_item": "ctm3_1"}), "not_an_item", "not a choice item"),
+        (
+            with_short_form({"seen_quickly": "ctm3_1", "kept_informed": "ctm3_1"}),
+            None,
+            "maps two items to the same ctm-3 item",
+        ),
+        (with_short_form({"seen_quickly": "ctm3_1"}, instrument="local-set"), None, "itself"),
+        (with_short_form({"seen_quickly": ["ctm3_1"]}), None, "short_forms.0.items"),
+    ],
+)
+def test_a_short_form_naming_what_the_file_lacks_is_refused(tmp_path, data, item, says):
+    path = write(tmp_path, data)
+    with pytest.raises(InstrumentError) as err:
+        load_file(path)
+    assert (err.value.file, err.value.item) == (str(path), item)
+    assert says in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "item", "says"),
+    [
+        (
+            with_short_form({"seen_quickly": "ctm3_1"}, instrument="ctm-9"),
+            None,
+            "short form 'ctm-9' is not a loaded scored instrument",
+        ),
+        (
+            with_short_form({"seen_quickly": "ctm3_9"}),
+            "seen_quickly",
+            "short form 'ctm-3' has no item 'ctm3_9' (its items: ctm3_1, ctm3_2, ctm3_3)",
+        ),
+        (
+            with_short_form({"seen_quickly": "ctm3_1"}, scale="agree"),  # 1-2, not 1-4
+            "seen_quickly",
+            "differ from those of ctm-3 item 'ctm3_1'",
+        ),
+        (
+            with_short_form({"seen_quickly": "age_band"}, instrument="about-you"),
+            None,
+            "'about-you' is not a loaded scored instrument",
+        ),
+    ],
+)
+def test_a_short_form_the_other_files_do_not_match_is_refused(tmp_path, data, item, says):
+    path = write(tmp_path, data)
+    with pytest.raises(InstrumentError) as err:
+        load_instruments(tmp_path)
+    assert (err.value.file, err.value.item) == (str(path), item)
+    assert says in str(err.value)

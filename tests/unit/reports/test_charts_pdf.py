@@ -1,6 +1,9 @@
 """The PDF report's HTML (reports.pdf): every chart described and followed by its figures,
-compact tables that keep every figure, statements by stage with their answers, and a length
-that does not grow with the number of comments. Charts are stubbed: kaleido is tested in
+compact tables that keep every figure with its top and bottom box, the headline's points with
+what they are compared with, each service's own care and hand-overs apart, moves by transition
+stage, statements by stage with their answers and score, equality counts of people and
+responses, the method's unscored responses, and a length that does not grow with the number of
+comments. Reports are hand-made (sample_report.py); charts are stubbed: kaleido is tested in
 test_charts_svg.py."""
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from unittest import mock
 import pytest
 from bs4 import BeautifulSoup
 
-from reports.aggregate import ReportInput, build_report
 from reports.charts import figures
 from reports.pdf import COMMENTS_SHOWN, report_html
-from tests.unit.reports.test_charts import MEASURES, STAGE_QUARTERS, STAGES, report_with, row
+from tests.unit.reports.sample_report import CTM3_NOTE, hidden, sample_report
+from tests.unit.reports.test_charts import figure, stage_keys
 
 STUB = "<svg xmlns='http://www.w3.org/2000/svg' width='720' height='360'/>"
 
@@ -31,29 +34,25 @@ def table(soup: BeautifulSoup, caption: str):
     t = found.find_parent("table")
     head = [th.get_text(" ", strip=True) for th in t.thead.find_all("th")]
     body = [
-        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in t.tbody("tr")
+        [" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
+        for tr in t.tbody("tr")
     ]
     return head, body
 
 
+def section(soup: BeautifulSoup, id_: str) -> str:
+    return " ".join(soup.find(id=id_).get_text(" ").split())
+
+
 @pytest.fixture
 def report() -> dict:
-    rows = {
-        "pathway": [row(400, 65.0, measure="ctm"), row(300, 70.0, measure="ist")],
-        "stage": [
-            row(120, 61.0, stage="ward", measure="ctm"),
-            row(5, 50.0, stage="leaving", measure="ctm"),  # too few: hidden
-            row(6, 66.0, stage="home", measure="ctm"),  # too few: hidden
-            row(100, 80.0, stage="ward", measure="ist"),
-            row(100, 71.0, stage="home", measure="ist"),
-            row(100, 72.0, stage="home", measure="ist:info"),
-        ],
-        "stage_quarter": [
-            row(n, mean, stage=stage, quarter=quarter, measure="ctm")
-            for (stage, quarter), (n, mean) in STAGE_QUARTERS.items()
-        ],
-    }
-    return report_with(rows)
+    report = sample_report()
+    # CTM-3, the measure most people have a score on: the PDF draws its stage trend.
+    report["stage_trend"] = [
+        figure("ctm-3", 40, 60.0 + 5 * i, quarter=q, label=q, **stage_keys("ward"))
+        for i, q in enumerate(["2026-Q1", "2026-Q2", "2026-Q3"])
+    ] + [hidden("ctm-3", quarter="2026-Q2", label="2026-Q2", **stage_keys("leaving"))]
+    return report
 
 
 def test_every_chart_has_a_description_and_every_table_header_a_scope(report):
@@ -74,94 +73,150 @@ def test_a_figures_table_has_a_row_per_group_and_a_column_per_measure(report):
     head, body = table(html_of(report), "Score at each stage")
     assert head == ["Stage", "CTM-15", "I statements"]  # domains stay in the downloads
     rows = {r[0]: r[1:] for r in body}
-    assert list(rows) == ["On the ward", "Leaving hospital", "Back home"]
-    # Mean 61 from 120 answers 10 either side: t interval 61 +/- 1.98 * 10.04 / sqrt(120),
-    # wholly below the pathway's 65.
-    assert rows["On the ward"][0] == "61.0 (59.2 to 62.8), n 120, worse"
-    assert rows["On the ward"][1] == "80.0 (78.0 to 82.0), n 100, better"
-    assert rows["Back home"][1] == "71.0 (69.0 to 73.0), n 100"  # about the same: no word
+    assert list(rows) == ["On the ward", "Leaving hospital", "Back home", "Settling in"]
+    # Score, interval, n and band, then the top box and bottom box with their intervals.
+    assert rows["On the ward"][0] == (
+        "61.0 (59.2 to 62.8), n 166, worse strongly agree 40% (35 to 45) disagree 8% (5 to 12)"
+    )
+    assert rows["Back home"][0].startswith("66.0 (64.0 to 68.0), n 120 strongly")  # no band word
     # Hidden, with no number at all; a dash where nobody answered on that measure.
     assert rows["Leaving hospital"] == ["fewer than 10 responses", "\u2013"]
-    assert rows["Back home"][0] == "fewer than 10 responses"
+
+
+def test_the_headline_lists_points_with_what_they_are_compared_with(report):
+    soup = html_of(report)
+    head, body = table(soup, "Weakest points")
+    assert head == [
+        "What",
+        "Kind",
+        "Measure",
+        "Score (95% interval)",
+        "Responses",
+        "Compared with",
+    ]
+    assert body[1] == [
+        "Oakview Care Home: hand-overs in",
+        "service",
+        "I statements",
+        "58.0 (55.1 to 60.9)",
+        "140",
+        "the whole pathway: 66.0",
+    ]
+    assert table(soup, "Strongest points")[1][0][1] == "equality group"
+
+
+def test_an_empty_headline_says_so_in_plain_words(report):
+    report["weakest"] = []
+    soup = html_of(report)
+    assert not soup.find("caption", string="Weakest points")
+    text = section(soup, "headline")
+    assert "No stage, service or group is clearly worse than the pathway as a whole." in text
+    assert table(soup, "Strongest points")[1][0][0] == "Age 65 to 74"
+
+
+def test_services_show_own_care_and_hand_overs_as_rows_of_their_own(report):
+    head, body = table(html_of(report), "Score by service")
+    assert head[:2] == ["Service", "Part"]
+    assert [r[:2] for r in body] == [
+        ["County Hospital wards", "Own care"],
+        ["County Hospital wards", "Hand-overs out"],
+        ["County Hospital wards", "Hand-overs in"],
+        ["Oakview Care Home", "Own care"],
+        ["Oakview Care Home", "Hand-overs out"],
+        ["Oakview Care Home", "Hand-overs in"],
+    ]
+    assert body[5][2] == (
+        "50.0 (46.0 to 54.0), n 80, worse strongly agree 21% (14 to 31) disagree 33% (24 to 44)"
+    )
+
+
+def test_moves_are_tabled_for_each_transition_stage(report):
+    soup = html_of(report)
+    assert [h.get_text() for h in soup.find(id="transitions").find_all("h3")] == [
+        "Leaving hospital",
+        "Settling in",
+    ]
+    head, body = table(soup, "Score for each move between services: Settling in")
+    assert head == ["Moved from", "Moved to", "CTM-15"]
+    assert [r[:2] for r in body] == [["County Hospital wards", "Oakview Care Home"]]
+    assert body[0][2].startswith("69.0 (65.0 to 73.0), n 58")
+    _, leaving = table(soup, "Score for each move between services: Leaving hospital")
+    assert len(leaving) == 3
+
+
+def test_equality_shows_unbanded_groups_and_people_and_responses(report):
+    soup = html_of(report)
+    _, groups = table(soup, "Score by age")
+    rows = {r[0]: r[1] for r in groups}
+    assert rows["Not answered"].startswith("64.0 (58.0 to 70.0), n 31, not compared")
+    head, counts = table(soup, "People and responses by age")
+    assert head == ["Group", "People (journeys)", "Responses"]
+    assert counts == [
+        ["65 to 74", "198", "260"],
+        ["85 or over", "131", "180"],
+        ["75 to 84", "fewer than 10", "fewer than 10"],
+        ["Not answered", "30", "36"],
+        ["Prefer not to say", "fewer than 10", "14"],
+    ]
+
+
+def test_the_method_lists_responses_with_no_score_and_the_ctm3_note(report):
+    soup = html_of(report)
+    assert CTM3_NOTE in section(soup, "method")
+    head, body = table(soup, "Responses with too few items answered to score, per measure")
+    assert head == ["Measure", "Responses asked", "Below the minimum answered (no score)"]
+    assert body == [
+        ["CTM-15", "412", "23"],
+        ["CTM-3", "530", "fewer than 10"],
+        ["I statements", "300", "0"],
+    ]
 
 
 def test_the_stage_trend_is_drawn_and_tabled_with_hidden_quarters_said(report):
     soup = html_of(report)
     assert soup.find("img", alt=re.compile("score at each stage by quarter"))
-    head, body = table(soup, "Score at each stage by quarter: CTM-15")
+    head, body = table(soup, "Score at each stage by quarter: CTM-3")
     assert head == ["Stage", "2026-Q1", "2026-Q2", "2026-Q3"]
     rows = {r[0]: r[1:] for r in body}
     assert rows["On the ward"] == ["60.0, n 40", "65.0, n 40", "70.0, n 40"]
     assert rows["Leaving hospital"][1] == "fewer than 10"
 
 
-def statements_report(distributions: dict[tuple[str, str], dict[str, int]]) -> dict:
-    inp = ReportInput(
-        meta={"pathway": "p", "pathway_name": "P", "period_text": "", "filters_text": ""},
-        stages=STAGES,
-        services={},
-        measures=MEASURES,
-        instruments=[],
-        overview={"responses": 0, "journeys": 0, "services": 0, "stages": 3, "channels": {}},
-        rows={},
-        items=[
-            {"stage": stage, "instrument_id": "ist", "item_id": item, "code": code, "n": n}
-            for (stage, item), counts in distributions.items()
-            for code, n in counts.items()
-        ],
-        item_text={("ist", "a"): "I was listened to", ("ist", "b"): "I knew who to call"},
-        comments=[],
-        group_counts={},
-    )
-    return build_report(inp)
-
-
-def test_each_statement_is_one_row_with_its_answers_at_each_stage():
-    report = statements_report(
-        {
-            ("ward", "a"): {"1": 5, "2": 10, "3": 25, "4": 60, "dk": 4},
-            ("home", "a"): {"1": 2, "2": 3, "3": 5, "4": 10},
-            ("ward", "b"): {"3": 3, "4": 2},  # too few answers: hidden
-        }
-    )
+def test_each_statement_is_one_row_with_its_answers_and_score_at_each_stage(report):
     soup = html_of(report)
-    head, body = table(soup, "I statements: top box and answers to each statement by stage")
-    assert head == ["Statement", "On the ward", "Back home"]  # the stages it was asked at
+    head, body = table(soup, "CTM-15: top box and answers to each statement by stage")
+    assert head == ["Statement", "On the ward"]  # the stages it was asked at
     rows = {r[0]: r[1:] for r in body}
-    assert rows["I was listened to"] == ["60%, n 104", "50%, n 20"]
-    assert rows["I knew who to call"] == ["fewer than 10 answers", ""]  # not asked at home
+    assert rows["My preferences were taken into account"] == [
+        "60% strongly agree, n 104; score 76.7 (71.2 to 82.2), better"
+    ]
+    assert rows["I knew who to call"] == ["fewer than 10 answers"]
     bars = [i["alt"] for i in soup.select("table img")]
     assert bars[0] == (
         "Answers: 5 strongly disagree, 10 disagree, 25 agree, 60 strongly agree, 4 don't know."
     )
 
 
-def test_comments_show_the_latest_few_of_each_group_and_say_how_many_there_are():
-    def report_with_comments(total: int) -> dict:
-        inp = ReportInput(
-            meta={"pathway": "p", "pathway_name": "P", "period_text": "", "filters_text": ""},
-            stages=STAGES,
-            services={"wards": {"name": "County wards"}},
-            measures=MEASURES,
-            instruments=[],
-            overview={"responses": 0, "journeys": 0, "services": 0, "stages": 3, "channels": {}},
-            rows={},
-            items=[],
-            item_text={},
-            comments=[  # as the query gives them: the latest 20 and the group's count
-                {"stage": "ward", "service": "wards", "text": f"Comment {i}", "group_total": total}
-                for i in range(min(total, 20))
-            ],
-            group_counts={},
-        )
-        return build_report(inp)
+def test_comments_show_the_latest_few_of_each_group_and_say_how_many_there_are(report):
+    def with_comments(total: int) -> dict:
+        report["comments"] = [
+            {
+                "stage": "ward",
+                "stage_name": "On the ward",
+                "service": "wards",
+                "service_name": "County Hospital wards",
+                "total": total,
+                "comments": [f"Comment {i}" for i in range(min(total, 20))],
+            }
+        ]
+        return html_of(report)
 
     def quoted(soup: BeautifulSoup) -> list[str]:
         return re.findall(r"“(Comment \d+)”", soup.find(id="comments").get_text())
 
-    small, big = html_of(report_with_comments(15)), html_of(report_with_comments(5000))
+    small, big = with_comments(15), with_comments(5000)
     assert quoted(big) == [f"Comment {i}" for i in range(COMMENTS_SHOWN)]
-    assert "The latest 20 of 5000 comments." in big.find(id="comments").get_text(" ", strip=True)
+    assert "The latest 20 of 5000 comments." in section(big, "comments")
     assert quoted(small) == [f"Comment {i}" for i in range(15)]
     assert "The latest" not in small.find(id="comments").get_text()
     # The PDF's HTML is no longer for 5,000 comments than for 20.
