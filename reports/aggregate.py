@@ -16,6 +16,7 @@ from reports import overview as counted
 from reports import statements as answers
 from reports.disclosure import suppress_partition, suppress_table
 from reports.figures import figure, public, reference_moments
+from reports.group_sizes import Breakdown, audit_sizes
 from reports.headline import STATEMENTS_TEXT, Candidate, band_all, headline
 from reports.linked import IN, NOT_KNOWN, OUT, OWN, audit_together
 from reports.stats import BANDING_METHOD
@@ -110,16 +111,57 @@ def _words(value) -> str:
 
 
 def breakdown(
-    inp: ReportInput, name: str, keys: tuple[str, ...], moments: dict, **kw
+    inp: ReportInput,
+    name: str,
+    keys: tuple[str, ...],
+    moments: dict,
+    every_group: bool | set = False,
+    **kw,
 ) -> list[dict]:
     """A partition of the pathway (by stage, sector, role...) whose total is shown: primary
     and secondary suppression within it (marked: ``build_report`` audits the tables together
-    before anything is hidden)."""
+    before anything is hidden). ``every_group``: groups of people (roles, equality groups)
+    are listed on every measure, with none where nobody in the group has a score on it, so
+    that a group missing from a measure's list is not a known zero (hidden like any small
+    figure; a known zero beside a stated total would bound the other groups)."""
+    rows = inp.rows.get(name, [])
+    if every_group:
+        rows = _every_group(rows, keys, None if every_group is True else every_group)
     cells = []
-    for made in _cells(inp, inp.rows.get(name, []), keys, moments, **kw).values():
+    for made in _cells(inp, rows, keys, moments, **kw).values():
         hidden = suppress_partition({k: c["n"] for k, c in made.items()}, inp.threshold)
         cells += [{**c, "suppressed": k in hidden} for k, c in made.items()]
     return cells
+
+
+EMPTY = dict.fromkeys(("n", "total", "total_sq", "total_cu", "top", "bottom", "answered"), 0)
+
+
+def _every_group(rows: list[dict], keys: tuple[str, ...], only: set | None = None) -> list[dict]:
+    """The rows, plus a row holding nobody for each group (of ``only``, when given: values of
+    the last key) missing from a measure."""
+    groups = {tuple(r[k] for k in keys): r for r in rows}
+    have = {(r["measure"], tuple(r[k] for k in keys)) for r in rows}
+    extra = [
+        {**groups[g], "measure": m, **EMPTY}
+        for m in dict.fromkeys(r["measure"] for r in rows)
+        for g in groups
+        if (m, g) not in have and (only is None or g[-1] in only)
+    ]
+    return rows + extra
+
+
+def _with_roles(rows: list[dict], roles: set) -> list[dict]:
+    """Stage x role rows, plus nobody for each of ``roles`` at each stage of each measure."""
+    stages = {(r["measure"], r["stage"]): r for r in rows}
+    have = {(r["measure"], r["stage"], r["role"]) for r in rows}
+    extra = [
+        {**row, "role": role, "label": None, **EMPTY}
+        for (measure, stage), row in stages.items()
+        for role in roles
+        if (measure, stage, role) not in have
+    ]
+    return rows + extra
 
 
 def _primary(inp: ReportInput, made: dict[str, dict[tuple, dict]]) -> list[dict]:
@@ -182,7 +224,13 @@ def build_report(inp: ReportInput) -> dict:
     journey = _named_stages(breakdown(inp, "stage", ("stage",), moments), inp.stages)
     role_labels = {**inp.labels.get("role", {})}
     sector_labels = {**inp.sectors, **inp.labels.get("sector", {})}
-    roles = breakdown(inp, "role", ("role",), moments, labels=role_labels)
+    # A role too few to count (its size hidden) is listed on every measure, none where it has
+    # no score, so its absence beside the stated total does not bound its size (the same
+    # for equality groups, below).
+    few = {
+        r for r, n in counted.overview(inp.overview, inp.threshold)["roles"].items() if n is None
+    }
+    roles = breakdown(inp, "role", ("role",), moments, every_group=few, labels=role_labels)
     trend = breakdown(inp, "quarter", ("quarter",), moments, labels={})
     tables = {
         "journey": journey,
@@ -192,22 +240,57 @@ def build_report(inp: ReportInput) -> dict:
         "trend": trend,
         "transitions": moves(inp, moments),
         "stage_trend": _named_stages(
-            _two_way(inp, "stage_quarter", ("stage", "quarter"), moments, journey, trend, {}),
+            _two_way(
+                inp,
+                inp.rows.get("stage_quarter", []),
+                ("stage", "quarter"),
+                moments,
+                journey,
+                trend,
+                {},
+            ),
             inp.stages,
         ),
         "stage_roles": _named_stages(
-            _two_way(inp, "stage_role", ("stage", "role"), moments, journey, roles, role_labels),
+            _two_way(
+                inp,
+                _with_roles(inp.rows.get("stage_role", []), few),
+                ("stage", "role"),
+                moments,
+                journey,
+                roles,
+                role_labels,
+            ),
             inp.stages,
         ),
     }
     dims = sorted({k.split(":", 1)[1] for k in inp.rows if k.startswith("equality:")})
     groups = {
-        dim: breakdown(inp, f"equality:{dim}", (dim,), moments, labels=inp.labels.get(dim, {}))
+        dim: breakdown(
+            inp,
+            f"equality:{dim}",
+            (dim,),
+            moments,
+            every_group=True,
+            labels=inp.labels.get(dim, {}),
+        )
         for dim in dims
     }
     numbers = counted.overview(inp.overview, inp.threshold)
-    audit_together(inp, tables, groups, numbers.get("responses"))
+    sizes = {
+        dim: counted.group_sizes(
+            inp.group_counts.get(dim, {}),
+            inp.people.get(dim, {}),
+            inp.labels.get(dim, {}),
+            inp.threshold,
+        )
+        for dim in dims
+    }
     items = answers.statements(inp.items, inp.item_text, stage_names, inp.threshold, inp.level)
+    audit_together(inp, tables, groups, numbers.get("responses"))
+    parts = _by_size(inp, tables, groups, numbers, sizes)
+    while audit_sizes(inp, parts, numbers.get("responses"), numbers.get("journeys")):
+        audit_together(inp, tables, groups, numbers.get("responses"))
     everything = [c for cells in [*tables.values(), *groups.values(), items] for c in cells]
     band_all(everything)
     points = headline(_candidates(tables, groups, items, reference, inp), inp.measures)
@@ -233,17 +316,51 @@ def build_report(inp: ReportInput) -> dict:
         "equality": {
             dim: {
                 "groups": [public(c) for c in groups[dim]],
-                "counts": counted.group_sizes(
-                    inp.group_counts.get(dim, {}),
-                    inp.people.get(dim, {}),
-                    inp.labels.get(dim, {}),
-                    inp.threshold,
-                ),
+                "counts": sizes[dim],
             }
             for dim in dims
         },
         "comments": counted.comments(inp.comments, inp.stages, inp.services, inp.threshold),
     }
+
+
+def _by_size(inp, tables, groups, numbers, sizes) -> dict[str, Breakdown]:
+    """The breakdowns whose groups' sizes add up to the responses, for ``audit_sizes``."""
+
+    def hide_role(role):
+        numbers["roles"][role] = None
+
+    def hide_group(dim):
+        def hide(group):
+            sizes[dim][group]["responses"] = sizes[dim][group]["people"] = None
+
+        return hide
+
+    roles = inp.overview.get("roles", {})
+    # Only breakdowns whose sizes are published: a stage's, sector's or quarter's size is
+    # not, and bounding it from the total would mean hiding whole stages wherever an
+    # instrument is not asked at every stage (a known limit: docs/decisions/0009).
+    parts = {
+        "roles": Breakdown(
+            "role",
+            tables["roles"],
+            sizes={r: (n, None) for r, n in roles.items()},
+            hidden={r for r, n in numbers["roles"].items() if n is None},
+            hide=hide_role,
+        ),
+    }
+    for dim, cells in groups.items():
+        parts[f"equality:{dim}"] = Breakdown(
+            dim,
+            cells,
+            sizes={
+                g: (inp.group_counts.get(dim, {}).get(g, 0), inp.people.get(dim, {}).get(g, 0))
+                for g in sizes[dim]
+            },
+            hidden={g for g, c in sizes[dim].items() if c["responses"] is None},
+            hide=hide_group(dim),
+        )
+    return parts
 
 
 def _candidates(tables: dict, groups: dict, items: list, reference: dict, inp) -> list[Candidate]:
@@ -306,7 +423,7 @@ def _named_stages(cells: list[dict], stages: list[dict]) -> list[dict]:
 
 def _two_way(
     inp: ReportInput,
-    name: str,
+    rows: list[dict],
     keys: tuple[str, str],
     moments: dict,
     rows_table: list[dict],
@@ -320,7 +437,7 @@ def _two_way(
     hidden_rows = hidden_keys(rows_table, keys[0])
     hidden_cols = hidden_keys(cols_table, keys[1])
     cells = []
-    for measure, made in _cells(inp, inp.rows.get(name, []), keys, moments, labels=labels).items():
+    for measure, made in _cells(inp, rows, keys, moments, labels=labels).items():
         must = {k for k in made if (measure, k[0]) in hidden_rows or (measure, k[1]) in hidden_cols}
         hidden = suppress_table({k: c["n"] for k, c in made.items()}, inp.threshold, hidden=must)
         cells += [{**c, "suppressed": k in hidden} for k, c in made.items()]

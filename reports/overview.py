@@ -61,16 +61,17 @@ def group_sizes(
 
 def unscored(asked_scored: Mapping[str, Mapping[str, int]], threshold: int) -> dict[str, dict]:
     """Per measure, how many responses were asked it and how many were below the minimum
-    answered, so have no score. A count from 1 to below the threshold is given as None
-    ("fewer than"), as the report's other counts are, and then so is the number asked, which
-    less the measure's responses (shown) would give it."""
+    answered, so have no score. Asked = scored + below the minimum, and the number scored is
+    the pathway's figure: when any of the three is from 1 to below the threshold, neither
+    count is shown (None: "not shown"), since the two shown would give the third."""
     out = {}
     for measure, numbers in asked_scored.items():
         asked = numbers.get("asked") or 0
-        below = max(0, asked - (numbers.get("scored") or 0))
-        small = 0 < below < threshold
+        scored = numbers.get("scored") or 0
+        below = max(0, asked - scored)
+        small = any(0 < n < threshold for n in (asked, scored, below))
         out[measure] = {
-            "asked": None if small or 0 < asked < threshold else asked,
+            "asked": None if small else asked,
             "unscored": None if small else below,
         }
     return out

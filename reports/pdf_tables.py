@@ -231,15 +231,19 @@ def group_counts(dimension: str, data: dict, threshold: int) -> list[dict]:
     return rows
 
 
+def _or_not_shown(value: int | None) -> str:
+    return "Not shown" if value is None else str(value)
+
+
 def unscored(report: dict) -> list[dict]:
     """Per measure: responses asked on it, and those below its minimum answered (no score)."""
-    threshold = report["meta"]["threshold"]
     measures = report["meta"]["measures"]
     return [
         {
             "measure": measures.get(m, m),
-            "asked": count_text((u or {}).get("asked"), threshold),
-            "unscored": count_text((u or {}).get("unscored"), threshold),
+            # None: a number in the row (or the measure's score count) is below the threshold
+            "asked": _or_not_shown((u or {}).get("asked")),
+            "unscored": _or_not_shown((u or {}).get("unscored")),
         }
         for m, u in report["meta"].get("unscored", {}).items()
     ]
