@@ -12,6 +12,7 @@ oracle in test_report_queries.py).
 from __future__ import annotations
 
 import json
+import math
 import re
 from unittest import mock
 
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from app.data import reports as report_data
 from reports.aggregate import build_report
 from tests.unit.reports.test_output_disclosure import (
+    Truth,
     chart_names,
     check_charts,
     check_counts,
@@ -93,6 +95,10 @@ def test_the_dashboard_shows_only_big_enough_groups_and_hides_what_the_downloads
     facts = truth(survey)
     data = json.loads(json.dumps(report))
     reference, statements = json_view(data)
+    # A role too few to count is also listed, with nobody, on the measures it has no score on.
+    for key in reference.keys() - facts.keys():
+        if key[0] in ("roles", "stage_roles"):
+            facts[key] = Truth(0, math.nan, math.nan, math.nan)
 
     cells = html_view(page.text, survey, data)
     check_figures(cells, facts, threshold, "dashboard", 0.051, BOX)

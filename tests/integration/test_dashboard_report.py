@@ -41,7 +41,7 @@ def words(tag) -> str:
 
 
 def rows(soup: BeautifulSoup, caption: str) -> list[list[str]]:
-    found = soup.find("caption", string=caption)
+    found = soup.find("caption", string=lambda text: bool(text) and text.startswith(caption))
     assert found, caption
     return [[words(td) for td in tr.find_all("td")] for tr in found.parent.tbody.find_all("tr")]
 
@@ -150,7 +150,7 @@ def test_the_method_lists_responses_with_no_score_and_the_ctm3_note(page):
     assert CTM3_NOTE in words(soup)
     assert rows(soup, "Responses with too few items answered to score, per measure") == [
         ["CTM-15", "412", "23"],
-        ["CTM-3", "530", "fewer than 10"],
+        ["CTM-3", "Not shown", "Not shown"],
         ["I statements", "300", "0"],
     ]
 

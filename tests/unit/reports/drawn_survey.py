@@ -13,7 +13,6 @@ figures; one of them has a hyphen in its slug, as stage slugs may.
 from __future__ import annotations
 
 import math
-
 import random
 from collections import defaultdict
 from collections.abc import Iterator

@@ -142,7 +142,7 @@ _REPORT = {
         "dimensions": {"age_band": "Age"},
         "unscored": {
             "ctm-15": {"asked": 412, "unscored": 23},
-            "ctm-3": {"asked": 530, "unscored": None},
+            "ctm-3": {"asked": None, "unscored": None},
             "ist": {"asked": 300, "unscored": 0},
         },
     },

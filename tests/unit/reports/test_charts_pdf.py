@@ -29,7 +29,7 @@ def html_of(report: dict) -> BeautifulSoup:
 
 
 def table(soup: BeautifulSoup, caption: str):
-    found = soup.find("caption", string=caption)
+    found = soup.find("caption", string=lambda text: bool(text) and text.startswith(caption))
     assert found, caption
     t = found.find_parent("table")
     head = [th.get_text(" ", strip=True) for th in t.thead.find_all("th")]
@@ -167,7 +167,7 @@ def test_the_method_lists_responses_with_no_score_and_the_ctm3_note(report):
     assert head == ["Measure", "Responses asked", "Below the minimum answered (no score)"]
     assert body == [
         ["CTM-15", "412", "23"],
-        ["CTM-3", "530", "fewer than 10"],
+        ["CTM-3", "Not shown", "Not shown"],
         ["I statements", "300", "0"],
     ]
 
