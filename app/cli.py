@@ -10,6 +10,8 @@ from flask.cli import AppGroup
 
 from app.data import area as area_data
 from app.data.instruments import registry
+from app.demo import generator
+from app.demo.generator import PLANTS
 from surveys import InstrumentError, load_instruments
 
 DEMO_AREA = Path(__file__).parent / "demo" / "area.yaml"
@@ -48,15 +50,21 @@ def load_area_command(file: str) -> None:
 @click.option("--responses", "n", default=600, show_default=True, type=click.IntRange(0, 2_000_000))
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has surveys.")
-def demo_command(n: int, seed: int, if_empty: bool) -> None:
+@click.option(
+    "--without-plant",
+    "without",
+    multiple=True,
+    type=click.Choice(PLANTS),
+    help="Leave out a planted pattern (repeatable), e.g. to see a report without it.",
+)
+def demo_command(n: int, seed: int, if_empty: bool, without: tuple[str, ...]) -> None:
     """Load the demo area and add N synthetic responses (planted patterns: app/demo)."""
-    from app.demo import generator
-
     if if_empty and not area_data.area_is_empty():
         click.echo("Database already has an area; demo data not loaded.")
     else:
         area_data.load_area(area_data.read_area_file(DEMO_AREA))
-        made = generator.generate(n, seed=seed, instruments=registry())
+        plants = [p for p in PLANTS if p not in without]
+        made = generator.generate(n, seed=seed, instruments=registry(), plants=plants)
         click.echo(f"Demo area loaded with {made} synthetic responses (seed {seed}).")
     for survey in area_data.all_surveys():
         click.echo(f"  {survey.title}: http://127.0.0.1:5000/s/{survey.slug}")

@@ -138,6 +138,12 @@ def _quarter(f: ReportFilter, where: list) -> tuple[Any, bool]:
     return case(*whens, else_=labels[-1]), True
 
 
+def service_condition(services: tuple[str, ...]):
+    """SQL: the response's service, or either end of its move, is one of ``services`` (codes)."""
+    ids = list(db.session.scalars(select(Service.id).where(Service.code.in_(services))))
+    return or_(*(column.in_(ids) for column in SERVICE_COLUMNS))
+
+
 def conditions(f: ReportFilter) -> list:
     """WHERE conditions on Response for the filter (small lookups resolve slugs and codes)."""
     where = [Response.status == "complete"]
@@ -155,8 +161,7 @@ def conditions(f: ReportFilter) -> list:
     if f.date_to is not None:
         where.append(Response.completed_at < _utc_midnight(f.date_to + timedelta(days=1)))
     if f.services:
-        ids = list(db.session.scalars(select(Service.id).where(Service.code.in_(f.services))))
-        where.append(or_(*(column.in_(ids) for column in SERVICE_COLUMNS)))
+        where.append(service_condition(f.services))
     if f.role is not None:
         where.append(Response.role == f.role)
     return where

@@ -36,15 +36,32 @@ What the data looks like
 
 Planted patterns: latent shifts, each calibrated so that on its own it lowers the expected
 0-100 score of the answers it touches by the points given; shifts add on the latent scale.
-1. Leaving hospital from County Hospital wards (county-wards) to Oakview Care Home
-   (oakview-care-home): -20 on every agreement answer of those responses (CTM-15 and I
+1. ``transition``: leaving hospital from County Hospital wards (county-wards) to Oakview Care
+   Home (oakview-care-home): -20 on every agreement answer of those responses (CTM-15 and I
    statements, patients and carers). Not other stages, not the same services elsewhere.
-2. Ethnic group in the Census broad group "Asian or Asian British" (the about-you scale's
-   group; ~14% of people): -15 at every stage, also when About you was declined or "pnts"
-   (the group is real; a report just cannot see it). Muslim, Hindu and Sikh respondents score
-   lower only as a consequence, because religion follows ethnic group.
-3. Carers: -5.
+2. ``group``: ethnic group in the Census broad group "Asian or Asian British" (the about-you
+   scale's group; ~14% of people): -15 at every stage, also when About you was declined or
+   "pnts" (the group is real; a report just cannot see it). Muslim, Hindu and Sikh
+   respondents score lower only as a consequence, because religion follows ethnic group.
+3. ``carer``: carers, -5.
+4. ``within-person``: a drop after the move to Oakview that only linked journeys can
+   show. People whose story is County Hospital wards then Oakview Care Home (the
+   journeys whose Leaving hospital response, if they answer it, is that move; ~19% of people)
+   score +12 at every stage before Leaving hospital and -3 at every stage after it, so their
+   own score falls by about 15 points over the move (I statements, the stage before the move
+   to the stage after, per person). Against the pathway's mean (~74: the other plants pull it
+   ~5 below the ~79 of untouched people) they start about 10-16 points above and end near
+   it; the stages after are mostly at Oakview, so Oakview's stage mean stays within a couple
+   of points of the pathway's and a snapshot sees nothing. The Leaving hospital response
+   itself carries only plant 1. Few people answer both sides of the move: ~16 in 600
+   responses, ~60 in 3,000.
 Nothing else (service, stage, channel, quarter, age, sex, ...) is made to differ.
+
+Each plant can be switched off: ``generate(..., plants=...)`` takes the names in ``PLANTS``
+to keep ("transition", "group", "carer", "within-person"; default all), and
+``flask --app wsgi demo --without-plant within-person`` does the same. Switching plants off
+changes answers only: the random draws, and so the people, stages, services, dates and
+comments, stay the same for the same seed.
 """
 
 from __future__ import annotations
@@ -52,7 +69,7 @@ from __future__ import annotations
 import json
 import random
 from bisect import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate, pairwise
@@ -90,7 +107,10 @@ SD_PERSON, SD_RESPONSE, SD_ITEM = 0.5, 0.45, 0.8  # latent score = person + resp
 BASE_SHARES = (2.5, 7.5, 40, 50)  # SD, D, A, SA among answered items, before any effect
 PLANTED_TRANSITION = ("county-wards", "oakview-care-home")
 PLANTED_GROUP = "Asian or Asian British"
-EFFECT_POINTS = {"transition": 20.0, "group": 15.0, "carer": 5.0}
+# Points each effect lowers the expected score by; negative points raise it.
+EFFECT_POINTS = {"transition": 20.0, "group": 15.0, "carer": 5.0,
+                 "before_move": -12.0, "after_move": 3.0}
+PLANTS = ("transition", "group", "carer", "within-person")
 
 HOSPITALS = {"county-wards": 75, "hillford-community-hospital": 25}
 DESTINATIONS = {"home": 40, "reablement": 25, "oakview-care-home": 25,
@@ -150,7 +170,8 @@ def _expected_score(shift: float) -> float:
 
 def _shift_for(points: float) -> float:
     """The latent shift that lowers the expected score by ``points`` (bisection)."""
-    target, lo, hi = _expected_score(0.0) - points, -6.0, 0.0
+    target = _expected_score(0.0) - points
+    lo, hi = (-6.0, 0.0) if points >= 0 else (0.0, 6.0)
     for _ in range(50):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if _expected_score(mid) < target else (lo, mid)
@@ -204,6 +225,11 @@ class _Run:
     group: set[str]  # ethnic_group codes in the planted group
     broad: dict[str, str]  # ethnic_group code -> Census broad group, for the profile
     end: datetime
+    plants: frozenset[str] = frozenset(PLANTS)
+
+    def shift(self, plant: str) -> float:
+        """The plant's latent shift, or none when it is switched off."""
+        return SHIFT[plant] if plant in self.plants else 0.0
 
 
 def _load(instruments: Mapping[str, Instrument], until: date | None) -> _Run:
@@ -278,7 +304,7 @@ def _person(rng: random.Random, run: _Run) -> _Person:
     role, ethnic = _pick(rng, ROLES), _pick(rng, ETHNIC)
     declined = run.about is None or rng.random() < DECLINED
     about = None if declined else _about_you(rng, run.about, role, ethnic)
-    shift = SHIFT["group"] if ethnic in run.group else 0.0
+    shift = run.shift("group") if ethnic in run.group else 0.0
     u, straight, nomed = rng.gauss(0, SD_PERSON), rng.random() < STRAIGHT, rng.random() < NOMED
     return _Person(role, u, straight, nomed, shift, about)
 
@@ -347,6 +373,9 @@ def _journey(rng: random.Random, run: _Run, left: int) -> tuple[datetime, list]:
     start = run.end - timedelta(days=WINDOW_DAYS - rng.randrange(max(1, WINDOW_DAYS - days[-1])))
     hospital = _pick(rng, HOSPITALS)
     went_to = _pick(rng, {c: w for c, w in DESTINATIONS.items() if c != hospital})
+    moved_to_oakview = (hospital, went_to) == PLANTED_TRANSITION
+    # Plant 4 turns on the pathway's move: stages before it and after it (pathway order).
+    move = next((p for p, st in enumerate(stages) if st.kind == "transition"), len(stages))
     out = []
     for n, (pos, day) in enumerate(zip(chosen, days, strict=True)):
         st = stages[pos]
@@ -354,8 +383,10 @@ def _journey(rng: random.Random, run: _Run, left: int) -> tuple[datetime, list]:
         role = person.role if person.role in allowed else _pick(rng, allowed)
         src, dst = _services(rng, st, hospital, went_to)
         items, boxes = st.asked(role, frozenset(st.services[c][1] for c in (src, dst) if c))
-        shift = person.shift + (SHIFT["carer"] if role == "carer" else 0.0)
-        shift += SHIFT["transition"] if (src, dst) == PLANTED_TRANSITION else 0.0
+        shift = person.shift + (run.shift("carer") if role == "carer" else 0.0)
+        shift += run.shift("transition") if (src, dst) == PLANTED_TRANSITION else 0.0
+        if moved_to_oakview and "within-person" in run.plants and st.kind != "transition":
+            shift += SHIFT["after_move" if pos > move else "before_move"]
         answers = _agreement(rng, person, items, shift)
         coded = {(i, it): c for i, it, c, _ in answers if c}
         asked = [(inst_id, item.id) for inst_id, item in items]
@@ -482,13 +513,22 @@ def _insert(journeys: list[tuple[datetime, list]], ids: random.Random) -> None:
 
 
 def generate(
-    n: int, seed: int, instruments: Mapping[str, Instrument], until: date | None = None
+    n: int,
+    seed: int,
+    instruments: Mapping[str, Instrument],
+    until: date | None = None,
+    plants: Collection[str] = PLANTS,
 ) -> int:
-    """Add ``n`` complete synthetic responses to the demo pathway; return how many were made."""
+    """Add ``n`` complete synthetic responses to the demo pathway; return how many were made.
+    ``plants``: the planted patterns to keep (names in ``PLANTS``; the module docstring)."""
+    unknown = set(plants) - set(PLANTS)
+    if unknown:
+        raise ValueError(f"unknown plants {sorted(unknown)}; choose from {PLANTS}")
     rng = random.Random(seed)
     # Codes and tokens have their own stream, so re-drawing a clash changes no answers.
     ids = random.Random(f"{seed}:ids")
     run = _load(instruments, until)
+    run.plants = frozenset(plants)
     made = 0
     while made < n and run.stages:
         batch: list[tuple[datetime, list]] = []
