@@ -18,6 +18,7 @@ from reports.disclosure import suppress_partition, suppress_table
 from reports.figures import figure, public, reference_moments
 from reports.group_sizes import Breakdown, audit_sizes
 from reports.headline import STATEMENTS_TEXT, Candidate, band_all, headline
+from reports.journeys import JourneyRows, Journeys
 from reports.linked import IN, NOT_KNOWN, OUT, OWN, audit_together
 from reports.stats import BANDING_METHOD
 
@@ -62,6 +63,7 @@ class ReportInput:
     people: dict[str, dict[str, int]] = field(default_factory=dict)  # dimension -> code -> people
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # dimension -> code -> words
     unscored: dict[str, dict[str, int]] = field(default_factory=dict)  # measure -> asked, scored
+    journeys: JourneyRows | None = None  # the same people followed (None: not asked for)
 
 
 def _by_measure(rows: Iterable[dict]) -> dict[str, list[dict]]:
@@ -291,9 +293,11 @@ def build_report(inp: ReportInput) -> dict:
     parts = _by_size(inp, tables, groups, numbers, sizes)
     while audit_sizes(inp, parts, numbers.get("responses"), numbers.get("journeys")):
         audit_together(inp, tables, groups, numbers.get("responses"))
+    followed = Journeys(inp.journeys, inp.services, inp.labels, inp.threshold, inp.level)
     everything = [c for cells in [*tables.values(), *groups.values(), items] for c in cells]
-    band_all(everything)
-    points = headline(_candidates(tables, groups, items, reference, inp), inp.measures)
+    band_all([*everything, *followed.compared()])
+    candidates = _candidates(tables, groups, items, reference, inp) + followed.candidates()
+    points = headline(candidates, inp.measures)
     return {
         "meta": {
             **inp.meta,
@@ -313,6 +317,7 @@ def build_report(inp: ReportInput) -> dict:
         **points,
         **{name: [public(c) for c in cells] for name, cells in tables.items()},
         "statements": [answers.public(s) for s in items],
+        "journeys": followed.public(),
         "equality": {
             dim: {
                 "groups": [public(c) for c in groups[dim]],

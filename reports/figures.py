@@ -15,6 +15,9 @@ from reports.stats import Moments, compare, mean_ci, wilson
 NUMBERS = ("n", "mean", "low", "high", "band", "top_box", "bottom_box")
 #: Private: the comparison with the pathway, read by the banding step and then dropped.
 COMPARISON = "_comparison"
+#: Groups that say who did not answer: counted, never compared (they are the same people in
+#: every dimension, so one chance difference would be flagged once per dimension).
+NOT_COMPARED = ("not_answered", "prefer_not_to_say")
 
 
 def reference_moments(row: Mapping) -> Moments | None:

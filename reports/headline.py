@@ -17,6 +17,9 @@ from reports.figures import COMPARISON
 from reports.stats import BETTER, WORSE, band_of, false_discoveries
 
 HEADLINE_POINTS = 5
+#: Points listed before the others, and not counted in HEADLINE_POINTS: hand-overs where the
+#: same people got clearly worse (or better) are what only linked journeys can show.
+FIRST_POINTS = 3
 
 PATHWAY_TEXT = "the pathway as a whole"
 STATEMENTS_TEXT = "every answer to this questionnaire on the pathway"
@@ -50,11 +53,13 @@ class Candidate:
     cell: dict
     reference: float | None
     reference_text: str = PATHWAY_TEXT
+    first: bool = False  # listed before the others (up to FIRST_POINTS)
 
 
 def headline(candidates: Iterable[Candidate], measures: dict[str, str]) -> dict:
     """{"weakest": [...], "strongest": [...], "headline_text": {...}}: banded points only, the
-    strongest evidence (smallest p) first, one per place (its whole-questionnaire measure
+    strongest evidence (smallest p) first, ``first`` candidates (hand-overs) before the rest,
+    one per place (its whole-questionnaire measure
     with the strongest evidence; a questionnaire's domains are in the tables)."""
     best: dict[tuple[str, str, object], tuple[float, Candidate]] = {}
     for c in candidates:
@@ -71,7 +76,9 @@ def headline(candidates: Iterable[Candidate], measures: dict[str, str]) -> dict:
             (v for k, v in best.items() if k[0] == band),
             key=lambda v: (v[0], -abs(v[1].cell[COMPARISON].z)),
         )
-        out[side] = [_point(c, measures) for _, c in chosen[:HEADLINE_POINTS]]
+        lead = [c for _, c in chosen if c.first][:FIRST_POINTS]
+        rest = [c for _, c in chosen if not c.first][:HEADLINE_POINTS]
+        out[side] = [_point(c, measures) for c in lead + rest]
     out["headline_text"] = {side: "" if out[side] else NOTHING[side] for side in NOTHING}
     return out
 

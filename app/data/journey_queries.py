@@ -27,8 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import CTE, and_, case, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import CTE, and_, case, func, literal, select
 
 from app.data.report_queries import ReportFilter, conditions, service_condition
 from app.extensions import db
@@ -118,62 +117,127 @@ PAIR_KEYS = [
 ]
 
 
+def _stages(f: ReportFilter) -> list[tuple[int, str, str, str]]:
+    """(position, slug, name, kind) of the pathway's stages, in order (a handful of rows)."""
+    rows = db.session.execute(
+        select(Stage.position, Stage.slug, Stage.name, Stage.kind)
+        .join(Pathway, Pathway.id == Stage.pathway_id)
+        .where(Pathway.slug == f.pathway)
+        .order_by(Stage.position)
+    )
+    return [tuple(r) for r in rows]
+
+
+#: The columns of ``_flags`` that belong to the response, not to the person's whole journey.
+FLAG_ROW_COLUMNS = ("journey_id", "response_id", "position", "named", "last")
+
+
+def _flags(latest: CTE, stages: list[tuple]) -> Any:
+    """Each latest response, with what its person did at every stage, as window columns over
+    the journey: ``a{p}`` 1 if they answered stage position p, ``n{p}`` that response's
+    ``named``, ``f{p}``/``t{p}`` the move's services at a transition stage, and ``last``
+    the last position they answered. One pass, no self-join: a join of the latest responses
+    to themselves on the journey is quadratic on SQLite, which cannot index a CTE."""
+    over = {"partition_by": latest.c.journey_id}
+    at = latest.c.position
+
+    def each(p, value, else_=None):
+        return func.max(case((at == p, value), else_=else_)).over(**over)
+
+    columns = [latest.c.journey_id, latest.c.response_id, at.label("position"), latest.c.named]
+    for p, *_, kind in stages:
+        columns += [each(p, 1, 0).label(f"a{p}"), each(p, latest.c.named, 0).label(f"n{p}")]
+        if kind == TRANSITION:
+            columns += [
+                each(p, latest.c.from_service_id).label(f"f{p}"),
+                each(p, latest.c.to_service_id).label(f"t{p}"),
+            ]
+    columns.append(func.max(at).over(**over).label("last"))
+    return select(*columns).subquery("flags")
+
+
+def _pivot(f: ReportFilter, stages: list[tuple]) -> Any:
+    """One row per person and measure: their flags (``_flags``) and ``s{p}``, their score on
+    the measure at each stage position p (NULL: no score there)."""
+    flags = _flags(_latest(f), stages)
+    per_journey = [c for c in flags.c if c.name not in FLAG_ROW_COLUMNS]
+    columns = [func.max(c).label(c.name) for c in per_journey]
+    scores = [
+        func.max(case((flags.c.position == p, ResponseScore.score))).label(f"s{p}")
+        for p, *_ in stages
+    ]
+    return (
+        select(ResponseScore.measure, *columns, *scores)
+        .select_from(flags)
+        .join(ResponseScore, ResponseScore.response_id == flags.c.response_id)
+        .group_by(flags.c.journey_id, ResponseScore.measure)
+        .subquery("pivot")
+    )
+
+
+def _sum_columns(label: str, when, x) -> list:
+    """n and the sums of x, x^2 and x^3 over the rows where ``when`` holds."""
+    return [
+        func.sum(case((when, 1), else_=0)).label(f"{label}_n"),
+        func.sum(case((when, x), else_=0)).label(f"{label}_total"),
+        func.sum(case((when, x * x), else_=0)).label(f"{label}_total_sq"),
+        func.sum(case((when, x * x * x), else_=0)).label(f"{label}_total_cu"),
+    ]
+
+
+def _sums_of(row, label: str) -> dict[str, float | int]:
+    return {
+        "n": int(getattr(row, f"{label}_n") or 0),
+        "total": float(getattr(row, f"{label}_total") or 0),
+        "total_sq": float(getattr(row, f"{label}_total_sq") or 0),
+        "total_cu": float(getattr(row, f"{label}_total_cu") or 0),
+    }
+
+
 def paired_changes(f: ReportFilter) -> list[dict[str, Any]]:
     """Rows {"stage_from", "stage_from_position", "stage_from_name", "stage_to",
     "stage_to_position", "stage_to_name", "measure", "n", "total", "total_sq", "total_cu"}:
     for every pair of stages in pathway order (earlier, later) and every measure scored at
     both, the number of people with a score at both, and the sums of their changes (later
-    minus earlier, -100 to 100), of the squares and of the cubes."""
-    latest = _latest(f)
-    earlier, later = latest.alias("earlier"), latest.alias("later")
-    s1 = aliased(ResponseScore, name="score_earlier")
-    s2 = aliased(ResponseScore, name="score_later")
-    keys = [*_stage(earlier, "stage_from"), *_stage(later, "stage_to"), s1.measure]
-    stmt = (
-        select(*keys, *_sums(s2.score - s1.score))
-        .select_from(earlier)
-        .join(
-            later,
-            and_(later.c.journey_id == earlier.c.journey_id, later.c.position > earlier.c.position),
-        )
-        .join(s1, s1.response_id == earlier.c.response_id)
-        .join(s2, and_(s2.response_id == later.c.response_id, s2.measure == s1.measure))
-        .where(or_(earlier.c.named == 1, later.c.named == 1))
-        .group_by(*keys)
-    )
-    rows = [_row(r, PAIR_KEYS) for r in db.session.execute(stmt)]
+    minus earlier, -100 to 100), of the squares and of the cubes. A pair counts when either
+    of its responses names one of the filter's services."""
+    stages = _stages(f)
+    pivot = _pivot(f, stages)
+    c = pivot.c
+    pairs = [(a, b) for i, a in enumerate(stages) for b in stages[i + 1 :]]
+    columns = []
+    for (p, *_), (q, *_) in pairs:
+        both = and_(c[f"s{p}"].is_not(None), c[f"s{q}"].is_not(None), (c[f"n{p}"] + c[f"n{q}"]) > 0)
+        columns += _sum_columns(f"p{p}_{q}", both, c[f"s{q}"] - c[f"s{p}"])
+    if not columns:
+        return []
+    stmt = select(c.measure, *columns).group_by(c.measure)
+    rows = []
+    for r in db.session.execute(stmt):
+        for (p, slug_p, name_p, _), (q, slug_q, name_q, _) in pairs:
+            sums = _sums_of(r, f"p{p}_{q}")
+            if sums["n"]:
+                rows.append(
+                    {
+                        "stage_from": slug_p,
+                        "stage_from_position": p,
+                        "stage_from_name": name_p,
+                        "stage_to": slug_q,
+                        "stage_to_position": q,
+                        "stage_to_name": name_q,
+                        "measure": r.measure,
+                        **sums,
+                    }
+                )
     return _sorted(rows, ["stage_from_position", "stage_to_position", "measure"])
 
 
-def _nearest(latest: CTE, move, side: str):
-    """(move_id, response_id) of each move's nearest answered stage before (``side`` "before")
-    or after it, in pathway order."""
-    other = latest.alias(side)
-    before = side == "before"
-    nearest = func.row_number().over(
-        partition_by=move.c.response_id,
-        order_by=other.c.position.desc() if before else other.c.position.asc(),
-    )
-    step = other.c.position < move.c.position if before else other.c.position > move.c.position
-    ranked = (
-        select(
-            move.c.response_id.label("move_id"),
-            other.c.response_id.label("response_id"),
-            nearest.label("nearest"),
-        )
-        .select_from(move)
-        .join(other, and_(other.c.journey_id == move.c.journey_id, step))
-        .where(move.c.kind == TRANSITION, move.c.named == 1)
-        .subquery(f"{side}_ranked")
-    )
-    return (
-        select(ranked.c.move_id, ranked.c.response_id)
-        .where(ranked.c.nearest == 1)
-        .subquery(f"nearest_{side}")
-    )
-
-
-MOVE_KEYS = ["stage", "stage_position", "stage_name", "from_service", "to_service", "measure"]
+def _nearest(c, positions: list[int]):
+    """The score at the first of ``positions`` the person answered (whatever its measures:
+    NULL if that stage has no score on this one), NULL if they answered none of them."""
+    if not positions:
+        return literal(None)
+    return case(*((c[f"a{p}"] == 1, c[f"s{p}"]) for p in positions), else_=None)
 
 
 def move_changes(f: ReportFilter) -> list[dict[str, Any]]:
@@ -182,32 +246,38 @@ def move_changes(f: ReportFilter) -> list[dict[str, Any]]:
     answered it (their move: the codes of the services it names as moved from and to, None
     if not named) and answered a stage before it and one after it, the change from the
     nearest stage before to the nearest stage after (each the closest in pathway order that
-    they answered, whatever its measures), on every measure scored at both."""
-    latest = _latest(f)
-    move = latest.alias("move")
-    before, after = _nearest(latest, move, "before"), _nearest(latest, move, "after")
-    s1 = aliased(ResponseScore, name="score_before")
-    s2 = aliased(ResponseScore, name="score_after")
-    moved_from = aliased(Service, name="moved_from")
-    moved_to = aliased(Service, name="moved_to")
-    keys = [
-        *_stage(move, "stage"),
-        moved_from.code.label("from_service"),
-        moved_to.code.label("to_service"),
-        s1.measure,
-    ]
-    stmt = (
-        select(*keys, *_sums(s2.score - s1.score))
-        .select_from(move)
-        .join(before, before.c.move_id == move.c.response_id)
-        .join(after, after.c.move_id == move.c.response_id)
-        .join(s1, s1.response_id == before.c.response_id)
-        .join(s2, and_(s2.response_id == after.c.response_id, s2.measure == s1.measure))
-        .outerjoin(moved_from, moved_from.id == move.c.from_service_id)
-        .outerjoin(moved_to, moved_to.id == move.c.to_service_id)
-        .group_by(*keys)
-    )
-    rows = [_row(r, MOVE_KEYS) for r in db.session.execute(stmt)]
+    they answered, whatever its measures), on every measure scored at both. A move counts
+    when it names one of the filter's services."""
+    stages = _stages(f)
+    pivot = _pivot(f, stages)
+    c = pivot.c
+    positions = [s[0] for s in stages]
+    codes = dict(db.session.execute(select(Service.id, Service.code)).all())
+    rows = []
+    for p, slug, name, kind in stages:
+        if kind != TRANSITION:
+            continue
+        before = _nearest(c, [q for q in reversed(positions) if q < p])
+        after = _nearest(c, [q for q in positions if q > p])
+        when = and_(c[f"a{p}"] == 1, c[f"n{p}"] == 1, before.is_not(None), after.is_not(None))
+        ends = (c[f"f{p}"].label("moved_from"), c[f"t{p}"].label("moved_to"))
+        stmt = (
+            select(c.measure, *ends, *_sum_columns("m", when, after - before))
+            .where(when)
+            .group_by(c.measure, *ends)
+        )
+        for r in db.session.execute(stmt):
+            rows.append(
+                {
+                    "stage": slug,
+                    "stage_position": p,
+                    "stage_name": name,
+                    "from_service": codes.get(r.moved_from),
+                    "to_service": codes.get(r.moved_to),
+                    "measure": r.measure,
+                    **_sums_of(r, "m"),
+                }
+            )
     return _sorted(rows, ["stage_position", "from_service", "to_service", "measure"])
 
 
@@ -217,57 +287,43 @@ def follow_up(f: ReportFilter) -> dict[str, list[dict[str, Any]]]:
     "n", "total", "total_sq", "total_cu"}}: per stage, the people who answered it and how many
     of them answered any later stage; per stage, measure and followed up or not, the sums of
     their scores at that stage (to see whether those who drop out differ). The pathway's
-    last stage is left out: nobody can be followed beyond it."""
-    latest = _latest(f)
-    first = latest.alias("first")
-    last_answered = (
-        select(latest.c.journey_id, func.max(latest.c.position).label("last"))
-        .group_by(latest.c.journey_id)
-        .subquery("last_answered")
-    )
-    last_stage = db.session.scalar(
-        select(func.max(Stage.position))
-        .join(Pathway, Pathway.id == Stage.pathway_id)
-        .where(Pathway.slug == f.pathway)
-    )
-    followed = case((last_answered.c.last > first.c.position, 1), else_=0)
-    keys = _stage(first, "stage")
-
-    def people_at_stage(*columns):
-        return (
-            select(*columns)
-            .select_from(first)
-            .join(last_answered, last_answered.c.journey_id == first.c.journey_id)
-            .where(first.c.named == 1, first.c.position < last_stage)
-        )
-
-    stages_stmt = people_at_stage(
-        *keys, func.count().label("people"), func.sum(followed).label("followed")
-    ).group_by(*keys)
-    stages = [
-        {
-            "stage": r.stage,
-            "stage_position": r.stage_position,
-            "stage_name": r.stage_name,
-            "people": int(r.people),
-            "followed": int(r.followed),
-        }
-        for r in db.session.execute(stages_stmt)
-    ]
+    last stage is left out: nobody can be followed beyond it. A stage's response counts when
+    it names one of the filter's services."""
+    stages = _stages(f)
+    if not stages:
+        return {"stages": [], "measures": []}
+    names = {p: (slug, name) for p, slug, name, _ in stages}
+    flags = _flags(_latest(f), stages)
+    first = select(flags).where(flags.c.named == 1, flags.c.position < stages[-1][0])
+    first = first.subquery("first")
+    followed = case((first.c.last > first.c.position, 1), else_=0)
+    stages_stmt = select(
+        first.c.position, func.count().label("people"), func.sum(followed).label("followed")
+    ).group_by(first.c.position)
     split = followed.label("followed")
     measures_stmt = (
-        people_at_stage(*keys, ResponseScore.measure, split, *_sums(ResponseScore.score))
+        select(first.c.position, ResponseScore.measure, split, *_sums(ResponseScore.score))
         .join(ResponseScore, ResponseScore.response_id == first.c.response_id)
-        .group_by(*keys, ResponseScore.measure, followed)
+        .group_by(first.c.position, ResponseScore.measure, followed)
     )
+
+    def stage(position: int) -> dict[str, Any]:
+        slug, name = names[position]
+        return {"stage": slug, "stage_position": position, "stage_name": name}
+
+    out_stages = [
+        {**stage(r.position), "people": int(r.people), "followed": int(r.followed)}
+        for r in db.session.execute(stages_stmt)
+    ]
     measures = [
         {
-            **_row(r, ["stage", "stage_position", "stage_name", "measure"]),
+            **stage(r.position),
+            **_row(r, ["measure"]),
             "followed": bool(r.followed),
         }
         for r in db.session.execute(measures_stmt)
     ]
     return {
-        "stages": _sorted(stages, ["stage_position"]),
+        "stages": _sorted(out_stages, ["stage_position"]),
         "measures": _sorted(measures, ["stage_position", "measure", "followed"]),
     }

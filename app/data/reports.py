@@ -10,14 +10,17 @@ from cachetools import TTLCache
 from flask import current_app
 
 from app.data import area as area_data
-from app.data import area_edit
+from app.data import area_edit, path_queries
+from app.data import journey_queries as jq
 from app.data import report_queries as q
 from app.data.instruments import ABOUT_YOU, registry
 from app.data.report_queries import ReportFilter
 from app.data.scores import DIRECT, NOT_ANSWERED, PNTS, PREFER_NOT_TO_SAY, ethnic_groups
+from app.data.whole_journey_queries import whole_journeys
 from app.models.area import SECTORS
 from app.models.response import ROLES
 from reports.aggregate import ReportInput, build_report
+from reports.journeys import JourneyRows
 from reports.linked import NOT_KNOWN
 
 # Equality breakdowns shown in reports (the Census groups; detailed ethnic groups where the
@@ -138,7 +141,24 @@ def unscored(f: ReportFilter, pathway_rows: list[dict]) -> dict[str, dict[str, i
     }
 
 
-def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> ReportInput:
+def journey_rows(f: ReportFilter) -> JourneyRows:
+    """The same people followed along the pathway: pairs, moves, follow-up, paths and whole
+    journeys, each aggregated in SQL (app/data/journey_queries.py and its neighbours)."""
+    return JourneyRows(
+        pairs=jq.paired_changes(f),
+        moves=jq.move_changes(f),
+        follow_up=jq.follow_up(f),
+        flows=path_queries.flows(f),
+        paths=path_queries.whole_paths(f),
+        whole=whole_journeys(f, ("pathway", "role", *EQUALITY)),
+    )
+
+
+def report_input(
+    f: ReportFilter, threshold: int, level: float = 0.95, journeys: bool = True
+) -> ReportInput:
+    """Everything a report needs, from the database. ``journeys=False`` leaves out the
+    journeys section (the benchmark's side-by-side)."""
     pathway = area_data.get_pathway(f.pathway)
     labels = dimension_labels()
     rows = q.measure_stats_many(f, BREAKDOWNS)
@@ -198,6 +218,7 @@ def report_input(f: ReportFilter, threshold: int, level: float = 0.95) -> Report
         threshold=threshold,
         sectors=dict(SECTORS),
         level=level,
+        journeys=journey_rows(f) if journeys else None,
     )
 
 

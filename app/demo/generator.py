@@ -54,7 +54,8 @@ Planted patterns: latent shifts, each calibrated so that on its own it lowers th
    it; the stages after are mostly at Oakview, so Oakview's stage mean stays within a couple
    of points of the pathway's and a snapshot sees nothing. The Leaving hospital response
    itself carries only plant 1. Few people answer both sides of the move: ~16 in 600
-   responses, ~60 in 3,000.
+   responses, ~40 in 2,500 (the demo's default, chosen so the report can name this
+   hand-over), ~60 in 3,000.
 Nothing else (service, stage, channel, quarter, age, sex, ...) is made to differ.
 
 Each plant can be switched off: ``generate(..., plants=...)`` takes the names in ``PLANTS``
