@@ -18,6 +18,7 @@ from reports.disclosure import suppress_partition, suppress_table
 from reports.figures import figure, public, reference_moments
 from reports.group_sizes import Breakdown, audit_sizes
 from reports.headline import STATEMENTS_TEXT, Candidate, band_all, headline
+from reports.journey_method import JOURNEY_METHOD
 from reports.journeys import JourneyRows, Journeys
 from reports.linked import IN, NOT_KNOWN, OUT, OWN, audit_together
 from reports.stats import BANDING_METHOD
@@ -305,6 +306,7 @@ def build_report(inp: ReportInput) -> dict:
             "level": inp.level,
             "banding_method": BANDING_METHOD,
             "ctm3_note": CTM3_NOTE,
+            "journey_method": [{"title": t, "text": x} for t, x in JOURNEY_METHOD],
             "instruments": inp.instruments,
             "measures": inp.measures,
             "dimensions": {
