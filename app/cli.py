@@ -47,7 +47,9 @@ def load_area_command(file: str) -> None:
 
 
 @click.command("demo")
-@click.option("--responses", "n", default=2500, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option(
+    "--responses", "n", default=2500, show_default=True, type=click.IntRange(0, 2_000_000)
+)
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has surveys.")
 @click.option(

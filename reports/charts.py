@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
+from reports.chart_style import FONT
+from reports.paths import sankey
 from reports.wording import NOT_COMPARED, compared, part_name
 
 BAND_COLOURS = {
@@ -16,7 +18,6 @@ BAND_COLOURS = {
     "worse": "#d5281b",
     None: "#768692",
 }
-FONT = {"family": "Arial, DejaVu Sans, sans-serif", "size": 13, "color": "#212b32"}
 
 
 def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
@@ -269,12 +270,38 @@ def headline_measure(report: dict) -> str | None:
     return max(shown, key=shown.get) if shown else None
 
 
+def journey_flows(report: dict) -> go.Figure | None:
+    """The Sankey of how the same people moved between services from one stage to the next
+    (``reports.paths.sankey``): the shown flows only, hidden ones counted in its note. None
+    when no flow is shown. Stages are placed in pathway order: the journey's, then as the
+    flows (listed in pathway order) first name them."""
+    flows = (report.get("journeys") or {}).get("flows") or []
+    if all(f["suppressed"] for f in flows):
+        return None
+    stages = [c["stage"] for c in report["journey"]]
+    for f in flows:
+        stages += [f["stage_from"], f["stage_to"]]
+    order = {stage: i for i, stage in enumerate(dict.fromkeys(stages))}
+    rows = [
+        {
+            "stage_from_position": order[f["stage_from"]],
+            "stage_to_position": order[f["stage_to"]],
+            **f,
+        }
+        for f in flows
+    ]
+    title = "How the same people moved between services"
+    return sankey(rows, report["meta"]["threshold"], title=title)
+
+
 def figures(report: dict, compact: bool = False) -> dict[str, go.Figure]:
     """Every chart of the report by a stable name; the dashboard and the PDF both use this.
     ``compact`` (the PDF) draws equality and stage trend charts for the headline measure only."""
     labels = report["meta"]["measures"]
     headline = headline_measure(report)
     out = {"journey": journey(report)}
+    if (flows := journey_flows(report)) is not None:
+        out["journey_flows"] = flows
     for stage in transition_stages(report):
         cells = [c for c in report["transitions"] if c.get("stage") == stage]
         for measure in main_measures(cells):

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from reports.charts import FONT
+from reports.chart_style import FONT
 
 TOP_PATHS = 10
 NO_SERVICE = "Service not recorded"

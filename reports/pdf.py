@@ -32,6 +32,7 @@ from reports.pdf_tables import (
     unscored,
 )
 from reports.svg import Pending, draw, to_svgs
+from reports.wording import change_interval, change_text, follow_up_sentence, percent
 
 COMMENTS_SHOWN = 20  # per stage and service, as the dashboard shows
 
@@ -51,6 +52,9 @@ def _fmt(value, digits: int = 0) -> str:
 
 
 _env.filters["fmt"] = _fmt
+# The words of changes and follow-up, as the dashboard and the downloads say them.
+for _words in (change_text, change_interval, follow_up_sentence, percent):
+    _env.filters[_words.__name__] = _words
 
 
 def _context(report: dict, organisation: str, charts: dict[str, str], image_url) -> dict:

@@ -6,7 +6,16 @@ unscored responses. Words come from reports.wording, as the other outputs'."""
 from __future__ import annotations
 
 from reports.charts import transition_stages
-from reports.wording import NOT_COMPARED, compared, count_text, kind_name, part_name, percent
+from reports.wording import (
+    NOT_COMPARED,
+    compared,
+    count_text,
+    is_change,
+    kind_name,
+    part_name,
+    percent,
+    point_score,
+)
 
 NOT_ASKED = "\u2013"  # an en dash: nobody in the group answered on that measure
 # Agreement answers in scale order, as reports.stats counts top and bottom box; the bar of a
@@ -202,14 +211,19 @@ def moves_by_stage(report: dict) -> list[dict]:
 
 
 def points(report: dict) -> list[dict]:
-    """The weakest and strongest points, each with its kind in words; an empty list comes
-    with the report's sentence saying nothing is clearly worse (or better)."""
+    """The weakest and strongest points, each with its kind and figure in words (a hand-over's
+    as a change in the same people's own score); an empty list comes with the report's
+    sentence saying nothing is clearly worse (or better)."""
     sentences = report.get("headline_text", {})
     return [
         {
             "title": title,
             "sentence": sentences.get(name, ""),
-            "points": [{**p, "kind_name": kind_name(p["kind"])} for p in report.get(name) or []],
+            "points": [
+                {**p, "kind_name": kind_name(p["kind"]), "score": point_score(p)}
+                | ({"reference": None} if is_change(p) else {})  # its 0 is "before the move"
+                for p in report.get(name) or []
+            ],
         }
         for name, title in (("weakest", "Weakest points"), ("strongest", "Strongest points"))
     ]

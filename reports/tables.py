@@ -11,7 +11,8 @@ import io
 import pandas as pd
 
 from reports.cells import safe_cell
-from reports.wording import compared, kind_name, part_name
+from reports.journey_tables import journey_tables
+from reports.wording import compared, kind_name, part_name, point_figure
 
 BOXES = ("top_box", "bottom_box")
 FIGURES = ["n", "mean", "low", "high", "band"]
@@ -27,6 +28,10 @@ COUNTS = (
     "disagree",
     "strongly_disagree",
     "other_answers",
+    "followed",
+    "n_followed",
+    "n_not_followed",
+    "steps",
 )
 ANSWERS = {"4": "strongly_agree", "3": "agree", "2": "disagree", "1": "strongly_disagree"}
 
@@ -131,6 +136,8 @@ def _headline(report: dict) -> list[dict]:
                     **{k: p.get(k) for k in FIGURES},
                     "reference": p.get("reference"),
                     "reference_text": p.get("reference_text"),
+                    # A hand-over's figure is a change in the same people's own score.
+                    "figure_text": point_figure(p),
                 }
             )
     return rows
@@ -154,6 +161,14 @@ def _unscored(report: dict) -> list[dict]:
     ]
 
 
+def _journey_tables(report: dict) -> dict[str, list[dict]]:
+    """The journeys section (the same people followed) as tables; none without it."""
+    journeys = report.get("journeys")
+    if not journeys:
+        return {}
+    return journey_tables(journeys, report["meta"])
+
+
 def tables(report: dict) -> dict[str, list[dict]]:
     measures = report["meta"]["measures"]
     stage = ["stage", "stage_name"]
@@ -173,6 +188,7 @@ def tables(report: dict) -> dict[str, list[dict]]:
         "stage_roles": _rows(report["stage_roles"], [*stage, "role", "label"], measures),
         "statements": _statements(report),
         **_equality(report),
+        **_journey_tables(report),
         "unscored": _unscored(report),
     }
 

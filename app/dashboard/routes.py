@@ -14,9 +14,19 @@ from app.data import area_edit, audit
 from app.data import reports as report_data
 from app.security import allows_chart_styles
 from reports.charts import figures
+from reports.wording import (
+    change_interval,
+    change_text,
+    follow_up_sentence,
+    point_figure,
+)
 
 READERS = ("commissioner", "admin")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+# The words of changes and follow-up, as the PDF and the downloads say them (reports.wording).
+for _words in (change_text, change_interval, follow_up_sentence, point_figure):
+    bp.add_app_template_filter(_words)
 
 
 def _form() -> ReportForm:

@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 import pytest
 
 from reports import svg
+from reports.charts import figures
 from tests.conftest import needs
+from tests.unit.reports.journey_report import journey_report
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -107,3 +109,12 @@ def test_a_browser_that_has_drawn_enough_is_replaced_between_exports(monkeypatch
     drawn = svg.to_svgs([bars("After", [5, 6])])  # waits for the new browser if need be
     assert svg._server.start()[0] is not first
     assert ">After<" in drawn[0]
+
+
+def test_the_journeys_sankey_is_drawn_as_vector_shapes_with_its_labels_as_text():
+    document = svg.to_svg(figures(journey_report(), compact=True)["journey_flows"])
+    assert "<image" not in document  # vector: no picture inside, so the PDF keeps it sharp
+    assert ">On the ward: County Hospital wards<" in document
+    assert ">Leaving hospital: Oakview Care Home<" in document
+    assert "Not shown: 2 flows of fewer than 10 people each" in document
+    assert document.count("<path") >= 4  # a band for each shown flow
