@@ -294,7 +294,12 @@ def build_report(inp: ReportInput) -> dict:
     parts = _by_size(inp, tables, groups, numbers, sizes)
     while audit_sizes(inp, parts, numbers.get("responses"), numbers.get("journeys")):
         audit_together(inp, tables, groups, numbers.get("responses"))
-    followed = Journeys(inp.journeys, inp.services, inp.labels, inp.threshold, inp.level)
+    published = {
+        ("stage_n", c["stage"], c["measure"]): c["n"] for c in journey if not c["suppressed"]
+    }
+    if numbers.get("journeys") is not None:
+        published[("journeys",)] = numbers["journeys"]
+    followed = Journeys(inp.journeys, inp.services, inp.labels, inp.threshold, inp.level, published)
     everything = [c for cells in [*tables.values(), *groups.values(), items] for c in cells]
     band_all([*everything, *followed.compared()])
     candidates = _candidates(tables, groups, items, reference, inp) + followed.candidates()

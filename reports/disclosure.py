@@ -435,6 +435,12 @@ class LinkedFigures:
         self.remainders: set = set()
         self.links: list[tuple[list, list, bool]] = []  # (parts, wholes, equal)
 
+    def add_unknown(self, key: K, count: int) -> None:
+        """A count no output publishes, known to a reader only through the links it is in
+        (one whole path through a pathway): never shown, and not itself protected."""
+        self.count[key] = int(count)
+        self.remainders.add(key)
+
     def add(self, parts: Iterable[K], wholes: Iterable[K], *, equal: bool = True) -> None:
         """sum(parts) == sum(wholes) (``equal``) or sum(parts) <= sum(wholes)."""
         parts = [p for p in dict.fromkeys(parts) if p in self.count]

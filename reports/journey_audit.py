@@ -27,8 +27,10 @@ Pure: counts in, keys out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from itertools import pairwise
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from itertools import combinations, pairwise
 
 from reports.disclosure import LinkedFigures, suppress_partition
 
@@ -56,35 +58,70 @@ def hidden_stages(stages: Sequence[Mapping], threshold: int) -> set[str]:
     return out
 
 
-def hidden_flows(
-    flows: Sequence[Mapping], stages: Sequence[Mapping], threshold: int, hidden_stage: set[str]
-) -> set[Flow]:
-    """The flows to hide: those of fewer than ``threshold`` people, and those the follow-up
-    counts would otherwise give away (or, where hiding a follow-up count protects as well,
-    that count: the flows are the detail a board reads)."""
-    counts: dict = {("flow", flow_key(f)): f["people"] for f in flows}
-    for s in stages:
-        counts[("people", s["stage"])] = s["people"]
-        counts[("followed", s["stage"])] = s["followed"]
-    linked = LinkedFigures(counts, threshold)
-    for s in stages:
-        stage = s["stage"]
-        # Those not followed up are people minus followed: hidden with it (the share too).
-        linked.add([("followed", stage)], [("people", stage)], equal=False)
-        out = [("flow", flow_key(f)) for f in flows if f["stage_from"] == stage]
-        linked.add(out, [("followed", stage)])
-    hidden = {k for k, n in counts.items() if k[0] == "flow" and n < threshold}
-    for s in stages:
-        if s["people"] < threshold:
-            hidden.add(("people", s["stage"]))
-        if s["stage"] in hidden_stage:
-            hidden.add(("followed", s["stage"]))
-    summaries = {k for k in counts if k[0] == "followed"}
-    hidden = linked.suppress(hidden, first=summaries)
-    for k in hidden:
-        if k[0] == "followed":
-            hidden_stage.add(k[1])
-    return {k[1] for k in hidden if k[0] == "flow"}
+class PeopleLinks:
+    """Every published count of people followed along the pathway, audited together as a
+    reader holding the whole report would combine them, through the whole paths people took.
+
+    A reader knows each published count (flows, follow-up counts, the people followed, the n
+    of each change, move, follow-up difference and whole-journey figure, the listed paths)
+    and that each counts at most the people on certain whole paths (a change between A and B
+    counts only people whose path has both A and B; exactly those, on a measure everyone
+    answers). Paths not listed are unknowns. The audit is conservative: it lets the reader
+    know which paths exist (not only what could exist), so it finds at least what a reader
+    could. ``reports.disclosure.LinkedFigures`` does the linear programming.
+    """
+
+    def __init__(self, paths: Sequence[Mapping], threshold: int):
+        self.paths = [tuple(p["steps"]) for p in paths]
+        self.people = [p["people"] for p in paths]
+        self.threshold = threshold
+        self.counts: dict = {}
+        self.hidden: set = set()
+        self.links: list[tuple[list, list]] = []
+
+    def figure(self, key, count: int, hidden: bool) -> None:
+        self.counts[key] = count
+        if hidden:
+            self.hidden.add(key)
+
+    def within(self, key, paths: Iterable[int]) -> None:
+        """``key`` counts at most the people on ``paths`` (indexes, from :meth:`on`)."""
+        self.links.append(([key], [("path", i) for i in paths]))
+
+    @cached_property
+    def on(self) -> dict[tuple, list[int]]:
+        """Which paths (indexes) take each flow ("flow", flow), have both of two stages
+        ("both", a, b), go on after a stage ("on", stage), pass through a move's service
+        between two other stages ("move", stage, service), and every path ("all",)."""
+        index: dict[tuple, list[int]] = defaultdict(list)
+        for i, steps in enumerate(self.paths):
+            keys = {("all",)}
+            keys |= {("flow", f) for f in step_keys(steps)}
+            stages = [s[0] for s in steps]
+            keys |= {("both", a, b) for a, b in combinations(stages, 2)}
+            keys |= {("on", stage) for stage in stages[:-1]}
+            keys |= {("move", s[0], s[2]) for s in steps[1:-1]}
+            for key in keys:
+                index[key].append(i)
+        return index
+
+    def at_most(self, parts: list, wholes: list) -> None:
+        self.links.append((parts, wholes))
+
+    def audit(self, listed: set[tuple], first: set, keep: set) -> set:
+        """The keys to hide: the hidden ones, and whatever more keeps each of them from being
+        proved to hold fewer than the threshold (``first`` tried first; ``keep`` never)."""
+        counts = dict(self.counts)
+        for i, steps in enumerate(self.paths):
+            if steps in listed:
+                counts[("path", i)] = self.people[i]
+        linked = LinkedFigures(counts, self.threshold)
+        for i, steps in enumerate(self.paths):
+            if steps not in listed:
+                linked.add_unknown(("path", i), self.people[i])
+        for parts, wholes in self.links:
+            linked.add(parts, wholes)
+        return linked.suppress(self.hidden, keep=keep, first=first)
 
 
 def listed_paths(

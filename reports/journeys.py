@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from reports import paired, paths
 from reports.figures import COMPARISON, public
 from reports.headline import Candidate
-from reports.journey_audit import flow_key, hidden_flows, hidden_stages, listed_paths
+from reports.journey_audit import PeopleLinks, flow_key, hidden_stages, listed_paths
 from reports.whole_journeys import whole_journey_figures
 
 HANDOVER = "handover"
@@ -56,8 +56,13 @@ class Journeys:
         labels: Mapping[str, Mapping[str, str]],
         threshold: int,
         level: float,
+        published: Mapping[tuple, int] | None = None,
     ):
+        """``published``: counts other tables show that bound the people followed: each
+        stage's n on each measure, keyed ("stage_n", stage, measure), and the report's number
+        of people (journey codes), keyed ("journeys",)."""
         rows = rows or JourneyRows()
+        self.published = dict(published or {})
         self.threshold = threshold
         names = {code: s["name"] for code, s in services.items()}
         self.changes = _primary(paired.changes(rows.pairs, level), threshold)
@@ -67,32 +72,107 @@ class Journeys:
             cell["from_name"] = names.get(cell["from_service"], cell["from_service"])
             cell["to_name"] = names.get(cell["to_service"], cell["to_service"])
         everyone = sum(p["people"] for p in rows.paths)
-        self.people = everyone if everyone >= threshold else None
         follow = paired.follow_up_figures(rows.follow_up, level)
         quiet = hidden_stages(rows.follow_up["stages"], threshold)
-        hidden = hidden_flows(rows.flows, rows.follow_up["stages"], threshold, quiet)
-        self.stages = [
-            s
-            | (
-                {k: None for k in SHARE_NUMBERS} | {"suppressed": True}
-                if s["stage"] in quiet
-                else {}
-            )
-            for s in follow["stages"]
-        ]
         self.differences = follow["measures"]
         for d in self.differences:
             small = min(d["n_followed"], d["n_not_followed"]) < threshold
             d["suppressed"] = small or d["stage"] in quiet
+        self.whole = whole_journey_figures(rows.whole, labels, threshold, level)
         counts = {flow_key(f): f["people"] for f in rows.flows}
+        small = {k for k, n in counts.items() if n < threshold}
+        shown = everyone if everyone >= threshold else None
+        listed = listed_paths(rows.paths, counts, small, threshold, paths.TOP_PATHS, shown)
+        links = self._links(rows, follow["stages"], quiet, everyone)
+        keep = set(self.published)
+        first = {("everyone",)} | {("followed", s["stage"]) for s in follow["stages"]}
+        hidden = links.audit({tuple(p["steps"]) for p in listed}, first, keep)
+        self._apply(hidden, quiet)
+        self.people = None if ("everyone",) in hidden or everyone < threshold else everyone
+        hidden_flows = {k[1] for k in hidden if k[0] == "flow"}
+        hide = dict.fromkeys(SHARE_NUMBERS) | {"suppressed": True}
+        self.stages = [s | (hide if s["stage"] in quiet else {}) for s in follow["stages"]]
         table = paths.flows_table(rows.flows, threshold)
         for row in table:
-            if flow_key(row) in hidden:
+            if flow_key(row) in hidden_flows:
                 row.update(people=None, suppressed=True)
         self.flows = table
-        shown = listed_paths(rows.paths, counts, hidden, threshold, paths.TOP_PATHS, self.people)
+        kept = [p for i, p in enumerate(rows.paths) if ("path", i) not in hidden]
+        still = [p for p in listed if p in kept]
+        shown = listed_paths(still, counts, hidden_flows, threshold, paths.TOP_PATHS, self.people)
         self.paths = paths.common_paths(shown, threshold)
-        self.whole = whole_journey_figures(rows.whole, labels, threshold, level)
+
+    def _links(self, rows: JourneyRows, stages: list[dict], quiet: set, everyone: int):
+        """Every count of people this section publishes, with the paths each counts."""
+        t = self.threshold
+        links = PeopleLinks(rows.paths, t)
+        for f in rows.flows:
+            key = flow_key(f)
+            links.figure(("flow", key), f["people"], f["people"] < t)
+            links.within(("flow", key), links.on[("flow", key)])
+        for key, n in self.published.items():  # shown elsewhere, so never hidden here
+            links.figure(key, n, False)
+        for s in stages:
+            stage = s["stage"]
+            links.figure(("people", stage), s["people"], s["people"] < t)
+            # A stage's people are at most its responses, which a measure everyone answers
+            # states (links that the true counts break are dropped by the audit).
+            for key in self.published:
+                if key[0] == "stage_n" and key[1] == stage:
+                    links.at_most([("people", stage)], [key])
+            links.figure(("followed", stage), s["followed"], stage in quiet)
+            links.within(("followed", stage), links.on[("on", stage)])
+            # Those not followed up are a group too (people minus followed): protected alike.
+            if s["people"] > s["followed"]:
+                links.figure(("not", stage), s["people"] - s["followed"], stage in quiet)
+            links.at_most([("followed", stage), ("not", stage)], [("people", stage)])
+        if everyone:
+            links.figure(("everyone",), everyone, everyone < t)
+            links.within(("everyone",), links.on[("all",)])
+            links.at_most([("everyone",)], [("journeys",)])
+        for i, c in enumerate(self.changes):
+            links.figure(("change", i), c["n"], c["suppressed"])
+            links.within(("change", i), links.on[("both", c["stage_from"], c["stage_to"])])
+        for i, c in enumerate(self.moves):
+            links.figure(("move", i), c["n"], c["suppressed"])
+            links.within(("move", i), links.on[("move", c["stage"], c["to_service"])])
+        for i, d in enumerate(self.differences):
+            # A group of nobody is not a figure to protect (a known zero).
+            parts = []
+            for side in ("followed", "not_followed"):
+                if d[f"n_{side}"]:
+                    parts.append((f"n_{side}", i))
+                    links.figure((f"n_{side}", i), d[f"n_{side}"], d["suppressed"])
+            if d["n_followed"]:
+                links.within(("n_followed", i), links.on[("on", d["stage"])])
+            links.at_most(parts, [("people", d["stage"])])
+        for i, c in enumerate(self.whole["pathway"]):
+            if c["n"]:
+                links.figure(("whole", i), c["n"], c["suppressed"])
+                links.within(("whole", i), links.on[("all",)])
+        return links
+
+    def _apply(self, hidden: set, quiet: set) -> None:
+        """Mark suppressed what the joint audit hides."""
+        for kind, cells in (("change", self.changes), ("move", self.moves)):
+            for i, c in enumerate(cells):
+                if (kind, i) in hidden:
+                    c["suppressed"] = True
+        for i, d in enumerate(self.differences):
+            if ("n_followed", i) in hidden or ("n_not_followed", i) in hidden:
+                d["suppressed"] = True
+        for i, c in enumerate(self.whole["pathway"]):
+            if ("whole", i) in hidden:
+                # Its groups add up to it: hidden with it, or they would give it away.
+                for group in [c, *self.whole["roles"], *_flat(self.whole["equality"])]:
+                    if group["measure"] == c["measure"]:
+                        group["suppressed"] = True
+        for key in hidden:
+            if key[0] in ("followed", "not", "people"):
+                quiet.add(key[1])
+        for d in self.differences:
+            if d["stage"] in quiet:
+                d["suppressed"] = True
 
     def compared(self) -> list[dict]:
         """Every figure that joins the report's false-alarm control."""
@@ -162,6 +242,10 @@ class Journeys:
             "sankey_alt": paths.sankey_alt(self.flows, self.threshold),
             "hidden_flows": hidden,
         }
+
+
+def _flat(groups: Mapping[str, list[dict]]) -> list[dict]:
+    return [c for cells in groups.values() for c in cells]
 
 
 def _public_change(cell: dict) -> dict:

@@ -24,48 +24,21 @@ The filter (``report_queries.ReportFilter``):
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import CTE, and_, case, func, literal, select
 
-from app.data.report_queries import ReportFilter, conditions, service_condition
+from app.data import journey_latest
+from app.data.report_queries import ReportFilter
 from app.extensions import db
-from app.models import Pathway, Response, ResponseScore, Service, Stage
+from app.models import Pathway, ResponseScore, Service, Stage
 
 TRANSITION = "transition"
 
 
-def _latest(f: ReportFilter) -> CTE:
-    """Per journey and stage, the latest complete response in the filter's pathway, dates
-    and role, with its stage and move, and ``named`` (1: it names one of the filter's
-    services, or there is no service filter)."""
-    if f.pathway is None:
-        raise ValueError("journeys follow one pathway: the filter must name it")
-    named = case((service_condition(f.services), 1), else_=0) if f.services else literal(1)
-    rank = func.row_number().over(
-        partition_by=(Response.journey_id, Response.stage_id),
-        order_by=(Response.completed_at.desc(), Response.id.desc()),
-    )
-    ranked = (
-        select(
-            Response.id.label("response_id"),
-            Response.journey_id,
-            Stage.position,
-            Stage.slug,
-            Stage.name,
-            Stage.kind,
-            Response.from_service_id,
-            Response.to_service_id,
-            named.label("named"),
-            rank.label("rank"),
-        )
-        .join(Stage, Stage.id == Response.stage_id)
-        .where(*conditions(replace(f, services=())), Response.journey_id.is_not(None))
-        .subquery("ranked")
-    )
-    columns = [c for c in ranked.c if c.name != "rank"]
-    return select(*columns).where(ranked.c.rank == 1).cte("latest")
+def _latest(f: ReportFilter):
+    """The latest response per person and stage (``app.data.journey_latest``)."""
+    return journey_latest.latest(f)
 
 
 def _stage(alias, prefix: str) -> list:

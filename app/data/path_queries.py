@@ -17,44 +17,19 @@ be at any service.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import CTE, case, func, literal, select
+from sqlalchemy import case, func, select
 
-from app.data.report_queries import ReportFilter, conditions, service_condition
+from app.data import journey_latest
+from app.data.report_queries import ReportFilter
 from app.extensions import db
-from app.models import Pathway, Response, Service, Stage
-
-NO_SERVICE = 0  # the place of a response that names no service (ids start at 1)
+from app.models import Pathway, Service, Stage
 
 
-def _latest(f: ReportFilter) -> CTE:
-    """Per journey and stage, the latest complete response in the filter's pathway, dates
-    and role: its journey, stage position, place (service id, NO_SERVICE if none) and
-    ``named`` (1: it names one of the filter's services, or there is no service filter)."""
-    if f.pathway is None:
-        raise ValueError("paths follow one pathway: the filter must name it")
-    named = case((service_condition(f.services), 1), else_=0) if f.services else literal(1)
-    rank = func.row_number().over(
-        partition_by=(Response.journey_id, Response.stage_id),
-        order_by=(Response.completed_at.desc(), Response.id.desc()),
-    )
-    place = func.coalesce(Response.to_service_id, Response.service_id, NO_SERVICE)
-    ranked = (
-        select(
-            Response.journey_id,
-            Stage.position,
-            place.label("place"),
-            named.label("named"),
-            rank.label("rank"),
-        )
-        .join(Stage, Stage.id == Response.stage_id)
-        .where(*conditions(replace(f, services=())), Response.journey_id.is_not(None))
-        .subquery("ranked")
-    )
-    columns = [c for c in ranked.c if c.name != "rank"]
-    return select(*columns).where(ranked.c.rank == 1).cte("latest")
+def _latest(f: ReportFilter):
+    """The latest response per person and stage (``app.data.journey_latest``)."""
+    return journey_latest.latest(f)
 
 
 def _names(f: ReportFilter) -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:

@@ -10,7 +10,7 @@ from cachetools import TTLCache
 from flask import current_app
 
 from app.data import area as area_data
-from app.data import area_edit, path_queries
+from app.data import area_edit, journey_latest, path_queries
 from app.data import journey_queries as jq
 from app.data import report_queries as q
 from app.data.instruments import ABOUT_YOU, registry
@@ -144,14 +144,15 @@ def unscored(f: ReportFilter, pathway_rows: list[dict]) -> dict[str, dict[str, i
 def journey_rows(f: ReportFilter) -> JourneyRows:
     """The same people followed along the pathway: pairs, moves, follow-up, paths and whole
     journeys, each aggregated in SQL (app/data/journey_queries.py and its neighbours)."""
-    return JourneyRows(
-        pairs=jq.paired_changes(f),
-        moves=jq.move_changes(f),
-        follow_up=jq.follow_up(f),
-        flows=path_queries.flows(f),
-        paths=path_queries.whole_paths(f),
-        whole=whole_journeys(f, ("pathway", "role", *EQUALITY)),
-    )
+    with journey_latest.shared(f):  # each person's latest answer per stage, worked out once
+        return JourneyRows(
+            pairs=jq.paired_changes(f),
+            moves=jq.move_changes(f),
+            follow_up=jq.follow_up(f),
+            flows=path_queries.flows(f),
+            paths=path_queries.whole_paths(f),
+            whole=whole_journeys(f, ("pathway", "role", *EQUALITY)),
+        )
 
 
 def report_input(

@@ -100,31 +100,36 @@ def whole_journeys(f: ReportFilter, dimensions: tuple[str, ...]) -> list[dict[st
     latest = _latest(f)
     scores = _journey_scores(latest, f)
     last = _last_response(latest)
+    wanted = [d for d in dimensions if d not in (PATHWAY, ROLE)]
+    # One join of the journey scores to each person's last response and its profile,
+    # shared by every dimension's GROUP BY (a CTE used several times is computed once).
+    people = (
+        select(
+            scores.c.journey_id,
+            scores.c.measure,
+            scores.c.score,
+            Response.role.label("role"),
+            *(func.coalesce(getattr(ResponseProfile, d), NOT_ANSWERED).label(d) for d in wanted),
+        )
+        .select_from(scores)
+        .join(last, last.c.journey_id == scores.c.journey_id)
+        .join(Response, Response.id == last.c.response_id)
+        .outerjoin(ResponseProfile, ResponseProfile.response_id == last.c.response_id)
+        .cte("people")
+    )
     parts = []
     for dimension in dimensions:
-        if dimension == PATHWAY:
-            group = cast(null(), String)
-        elif dimension == ROLE:
-            group = Response.role
-        else:
-            group = func.coalesce(getattr(ResponseProfile, dimension), NOT_ANSWERED)
+        group = cast(null(), String) if dimension == PATHWAY else people.c[dimension]
         stmt = select(
             literal(dimension, String).label("dimension"),
             group.label("group_value"),
-            scores.c.measure,
-            *_sums(scores.c.score),
-        ).select_from(scores)
+            people.c.measure,
+            *_sums(people.c.score),
+        ).select_from(people)
         if dimension != PATHWAY:
-            stmt = stmt.join(last, last.c.journey_id == scores.c.journey_id)
-            if dimension == ROLE:
-                stmt = stmt.join(Response, Response.id == last.c.response_id)
-            else:  # no profile: "not_answered", as the equality breakdown counts it
-                stmt = stmt.outerjoin(
-                    ResponseProfile, ResponseProfile.response_id == last.c.response_id
-                )
-            stmt = stmt.group_by(group, scores.c.measure)
+            stmt = stmt.group_by(group, people.c.measure)
         else:
-            stmt = stmt.group_by(scores.c.measure)
+            stmt = stmt.group_by(people.c.measure)
         parts.append(stmt)
     union = parts[0] if len(parts) == 1 else parts[0].union_all(*parts[1:])
     order = {d: i for i, d in enumerate(dimensions)}

@@ -308,7 +308,13 @@ def test_the_weakest_points_name_the_planted_worse_move(new_context, demo_data):
     person.goto(f"/reports/?pathway={PATHWAY[0]}", "dashboard, no filter")
     expect(person.heading()).to_have_text(f"Reports: {PATHWAY[1]}")
     weakest = person.points("Weakest points")
-    assert 1 <= len(weakest) <= 5, weakest  # only what is clearly worse, at most five
+    # Only what is clearly worse: at most five, after at most three hand-overs where the same
+    # people got worse (the demo plants one: wards to Oakview).
+    handovers = [p for p in weakest if "(hand-over)" in p]
+    assert len(handovers) <= 3 and 1 <= len(weakest) - len(handovers) <= 5, weakest
+    assert handovers and handovers[0].startswith(
+        "People who moved from County Hospital wards to Oakview"
+    )
     worse_move = [p for p in weakest if p.startswith(WORSE_MOVE) and "(move)" in p]
     assert worse_move, weakest
     # Each point says what it is compared with.

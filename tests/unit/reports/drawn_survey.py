@@ -7,7 +7,9 @@ groups in Python.
 A response is at a stage with a service, or at a transition stage with a move from one
 service to another (the service left is its service, as app.data.responses stores it). Two
 transition stages, so that moves between the same two services at two stages are two
-figures; one of them has a hyphen in its slug, as stage slugs may.
+figures; one of them has a hyphen in its slug, as stage slugs may. People answer several
+stages along the pathway, now and then one stage twice (tests/unit/reports/drawn_journeys.py
+links them and works out the journeys section's rows).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import NamedTuple
 from hypothesis import strategies as st
 
 from reports.aggregate import ReportInput
+from tests.unit.reports.drawn_journeys import JourneyOracle, link
 
 STAGES = [
     {"slug": "ward", "name": "On the ward", "position": 1, "kind": "episode"},
@@ -84,19 +87,28 @@ class Survey:
     sizes: dict[tuple, int]  # (stage, service, moved to or None, quarter) -> responses
     scored: dict[str, float]  # measure -> the chance that a response has a score on it
     seed: int
-    people_per_response: float = 1.0  # < 1: some people answered more than once
+    linked: float = 0.0  # the chance that a response is by someone who answered before
     common_only: bool = False  # no rare group: every response a patient's, no rare answers
 
     @cached_property
     def responses(self) -> list[dict]:
         rnd = random.Random(self.seed)
-        total = sum(self.sizes.values())
-        pool = max(1, round(total * self.people_per_response))
-        return [
-            response(stage, service, to, quarter, rnd, self, pool)
+        out = [
+            response(stage, service, to, quarter, rnd, self)
             for (stage, service, to, quarter), n in self.sizes.items()
             for _ in range(n)
         ]
+        link(out, STAGES, rnd, self.linked)
+        for r in out:  # who a person is goes with them, whatever stage they answer
+            person = random.Random(f"{self.seed}:{r['journey']}")
+            for dim, groups in EQUALITY.items():
+                common = [g for g in groups if g[-1] >= 4]
+                r[dim] = _pick(person, common if self.common_only else groups)
+        return out
+
+    @cached_property
+    def journeys(self) -> JourneyOracle:
+        return JourneyOracle(self.responses, STAGES, self.services, EQUALITY)
 
 
 def _pick(rnd: random.Random, weighted):
@@ -118,11 +130,9 @@ def _scored(answers: list[int]) -> dict:
     }
 
 
-def response(stage, service, to, quarter, rnd, survey: Survey, pool: int) -> dict:
-    """One complete response; ``rnd`` draws what they said. Who they are (equality answers)
-    goes with the person (journey), who may have answered at several places."""
-    journey = rnd.randrange(pool)
-    person = random.Random(f"{survey.seed}:{journey}")
+def response(stage, service, to, quarter, rnd, survey: Survey) -> dict:
+    """One complete response; ``rnd`` draws what they said. Who they are (the journey, and
+    equality answers that go with the person) is set by ``Survey.responses``."""
     common = survey.common_only
     scores = {}
     for measure, chance in survey.scored.items():
@@ -131,10 +141,6 @@ def response(stage, service, to, quarter, rnd, survey: Survey, pool: int) -> dic
             scores[measure] = _scored(answers)
             if measure == "ist" and (common or rnd.random() < 0.9):
                 scores["ist:info"] = _scored(answers[: rnd.randint(1, len(answers))])
-    equality = {
-        dim: _pick(person, [g for g in groups if g[-1] >= 4] if common else groups)
-        for dim, groups in EQUALITY.items()
-    }
     return {
         "stage": stage,
         "stage_kind": STAGE_OF[stage]["kind"],
@@ -144,8 +150,6 @@ def response(stage, service, to, quarter, rnd, survey: Survey, pool: int) -> dic
         "quarter": quarter,
         "role": "carer" if rnd.random() < 0.15 and not common else "patient",
         "channel": "paper" if rnd.random() < 0.1 else "web",
-        "journey": journey,
-        **equality,
         "scores": scores,
         "answers": {item: _pick(rnd, ANSWERS) for item in STATEMENTS if rnd.random() < 0.8},
         "comment": f"Comment {rnd.randrange(10**6)}" if rnd.random() < 0.4 else None,
@@ -186,9 +190,9 @@ def surveys(draw, big: bool = False) -> Survey:
     scored = {"ctm": 1.0, "ist": 1.0 if big else draw(st.sampled_from([0.3, 0.6, 0.9, 1.0]))}
     sizes = {(*place, quarter): n for (place, quarter), n in sorted(sizes.items(), key=str)}
     seed = draw(st.integers(0, 2**16))
-    people = 1.0 if big else draw(st.sampled_from([1.0, 0.6]))
+    linked = draw(st.sampled_from([0.5, 0.8, 0.95]))
     services = {c: SERVICES[c] for c in codes}
-    return Survey(threshold, services, sizes, scored, seed, people, common_only=big)
+    return Survey(threshold, services, sizes, scored, seed, linked, common_only=big)
 
 
 # --- the survey aggregated, as app/data/report_queries and app/data/reports do it -----------
@@ -312,6 +316,7 @@ def report_input(survey: Survey) -> ReportInput:
         labels={**LABELS, "role": ROLES, "sector": SECTORS},
         unscored=unscored_input(survey),
         threshold=survey.threshold,
+        journeys=survey.journeys.rows(MEASURES),
     )
 
 
@@ -408,8 +413,13 @@ def statement_truth(survey: Survey) -> dict[tuple, tuple[int, int, float | None]
 
 
 def hand_survey(
-    threshold: int, sizes: dict[tuple, int], services=("wards", "beds"), scored=None
+    threshold: int,
+    sizes: dict[tuple, int],
+    services=("wards", "beds"),
+    scored=None,
+    linked: float = 0.0,
+    seed: int = 0,
 ) -> Survey:
     """A survey of given group sizes: (stage, service, moved to or None, quarter) -> n."""
     services = {c: SERVICES[c] for c in services}
-    return Survey(threshold, services, sizes, scored or {"ctm": 1.0}, 0)
+    return Survey(threshold, services, sizes, scored or {"ctm": 1.0}, seed, linked)

@@ -11,6 +11,12 @@ BeautifulSoup, the figures' JSON) and checks it against counts, means and top an
 boxes it works out from the responses itself. The reader is taken to hold every output at
 once, to know how the figures add up to one another, and to read a group that no output
 lists as a group nobody is in (the dashboard says so of moves).
+
+Issue 13: people answer several stages (a journey code links them; now and then a stage
+twice, the latest counting), so each report has its journeys section, worked out from the
+responses by tests/unit/reports/drawn_journeys.py and read back from the JSON, the CSV and
+XLSX tables and the Sankey by tests/unit/reports/journey_reader.py, which also gives the
+reader's model of how the counts of people followed add up (whole paths as unknowns).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from reports.charts import figures
 from reports.pdf import report_html
 from reports.svg import to_svgs
 from reports.tables import to_csv, to_xlsx
+from tests.unit.reports import journey_reader
 from tests.unit.reports.drawn_survey import (
     EPISODES,
     EQUALITY,
@@ -79,7 +86,8 @@ REPORT_PARTS = {
 }
 ONE_WAY = ["stages", "sectors", "roles", "quarters", *(f"equality_{d}" for d in EQUALITY)]
 TWO_WAY = {"stage_quarters": ("stages", "quarters"), "stage_roles": ("stages", "roles")}
-NOT_FIGURES = ("headline", "equality_counts", "unscored")  # CSV and XLSX tables of counts
+# CSV and XLSX tables read row by row: of counts, and the journeys section's (journey_reader).
+NOT_FIGURES = ("headline", "equality_counts", "unscored", *journey_reader.TABLES)
 
 
 # --- reading each output back ---------------------------------------------------------------
@@ -195,7 +203,7 @@ def _record(table: str, record: dict, view, statements, counts, where: str) -> N
 
 def csv_view(body: bytes) -> tuple[View, dict, dict[str, list[dict]]]:
     """The figures, the statements, and the tables of counts (headline, equality counts,
-    unscored) as their rows."""
+    unscored) and of the journeys section as their rows."""
     view: View = {}
     statements: dict = {}
     counts: dict[str, list[dict]] = defaultdict(list)
@@ -540,9 +548,12 @@ def chart_view(figure: dict, name: str, survey: Survey, report: dict) -> tuple[V
     return drawn, hidden
 
 
+SANKEY = "journey_flows"
+
+
 def chart_names() -> list[str]:
     """Every chart a report of this survey can have, by name."""
-    out = ["journey", "trend"]
+    out = ["journey", "trend", SANKEY]
     for m in WHOLE:
         out += [f"services:{m}", f"stage_trend:{m}"]
         out += [f"transitions:{s}:{m}" for s in TRANSITIONS]
@@ -634,6 +645,8 @@ def check_charts(charts: dict[str, dict], reference: View, facts, survey, report
     """A chart draws exactly the shown cells of its measure, and marks hidden ones (where it
     marks any) as the JSON does."""
     for name, figure in charts.items():
+        if name == SANKEY:  # the journeys' flows (journey_reader.check_sankey)
+            continue
         drawn, hidden = chart_view(figure, name, survey, report)
         where_ = f"{where} chart {name}"
         check_figures(drawn, facts, survey.threshold, where_, 1e-9)
@@ -683,6 +696,12 @@ def check_points(report: dict, reference: View, statements: dict, threshold: int
             code = tuple(p["code"]) if isinstance(p["code"], list) else (p["code"],)
             if p["kind"] == "statement":
                 assert statements[code] == (p["n"], p["mean"]), p
+                continue
+            if p["kind"] == "handover":  # the same people's change across a move
+                move = journey_reader.json_view(report)[("move", *code, p["measure"])]
+                assert move is not None and move["band"] == band, (p, move)
+                assert (move["n"], move["mean"], move["low"]) == (p["n"], p["mean"], p["low"]), p
+                assert p["reference"] == 0.0, p
                 continue
             if p["kind"] == "equality":
                 key = (f"equality_{code[0]}", p["measure"], code[1:])
@@ -749,6 +768,16 @@ def test_every_output_shows_only_big_enough_groups_and_hides_the_same_cells(surv
     )
     check_charts(out["charts"], reference, facts, survey, report, "dashboard")
     check_charts(out["pdf_charts"], reference, facts, survey, report, "PDF")
+
+    # The same people followed: shown only about enough people, true, alike in every output.
+    journeys = journey_reader.json_view(report)
+    followed = journey_reader.truth(survey)
+    journey_reader.check(journeys, followed, threshold, "JSON")
+    journey_reader.complete(journeys, followed, report["journeys"], threshold)
+    for where, rows in (("CSV", csv_counts), ("XLSX", xlsx_counts)):
+        journey_reader.same(journey_reader.read(rows, where), journeys, where)
+    for where, charts in (("dashboard", out["charts"]), ("PDF", out["pdf_charts"])):
+        journey_reader.check_sankey(charts.get(SANKEY), report["journeys"], where)
 
     # Counts beside the figures: the same in every output, the recount, big enough.
     counts = json_counts(report)
@@ -1009,6 +1038,60 @@ def test_nor_with_the_counts_published_beside_the_figures(survey):
     assert found == [], f"threshold {survey.threshold}: {found}"
 
 
+def journey_attack(survey: Survey, report: dict) -> list[Attack]:
+    """For each hidden count of people followed (a flow, a stage's people, followed up or
+    not, a change's, move's, follow-up difference's or whole-journey group's n) and each path
+    some people took but no output lists, the most it can be given every shown figure and
+    how they add up (``figure_links`` and ``journey_reader.Model.links``). Returns those
+    proved to be below the threshold. A flow, path or figure the outputs do not list is a
+    known zero, as a move is; and a reader may prove that nobody is in a group, never that
+    a few people are."""
+    view, statements = json_view(report)
+    known = published(view, report, statements, {})
+    known = {k: v for k, v in known.items() if k[0] in ("fig", "pathway") or k == RESPONSES}
+    responses = report["overview"]["responses"]
+    known[JOURNEYS] = report["overview"]["journeys"]
+    # A measure every response has a score on, as the reader sees: its n is the responses.
+    full = {m for m, c in report["pathway"].items() if c["n"] is not None and c["n"] == responses}
+    model = journey_reader.Model(report["journeys"], survey, full)
+    counts = model.known()
+    reader = Reader(known | counts)
+    figure_links(reader, view, survey)
+    model.links(reader, sorted(MEASURES))
+    real = journey_reader.real(survey)
+    cap = min(survey.threshold, responses or survey.threshold)
+    targets = [k for k, v in counts.items() if v is None and k != ("everyone",)]
+    if report["journeys"]["people"] is None:  # "fewer than the threshold" were followed
+        targets = [k for k in targets if k[0] in ("people", "not")]
+    if known[JOURNEYS] is None:  # the report says it is about fewer people than that
+        targets = []
+    found = []
+    for cell in targets:
+        really = real.get(cell, 0)
+        # Proving that nobody is in a group singles no one out (the flows table's known
+        # zeros say as much), but a whole-journey group is listed, with nobody, so that its
+        # absence is never a known zero: that zero is protected like any small group.
+        if really >= cap or (really == 0 and cell[0] != "whole"):
+            continue
+        bound = reader.largest(cell)
+        assert bound is None or bound >= really, f"a link is wrong: {cell} {bound} {really}"
+        if bound is not None and bound < cap:
+            found.append(Attack(cell, bound, really))
+    return found
+
+
+@examples(15)
+@given(survey=surveys())
+def test_no_hidden_count_of_people_followed_can_be_worked_out(survey):
+    """Issue 13: a reader with every output, who knows how the journey counts add up to one
+    another and to the figures (the flows out of a stage are its people followed up; a flow
+    is the paths through it; a change's n on a measure every response has is the people who
+    answered both stages; ...), cannot prove any hidden one below the threshold."""
+    report = json.loads(json.dumps(build_report(report_input(survey))))
+    found = journey_attack(survey, report)
+    assert found == [], f"threshold {survey.threshold}: {found}"
+
+
 @examples(30)
 @given(survey=surveys())
 def test_counts_outside_the_figures_are_hidden_like_them(survey):
@@ -1089,12 +1172,35 @@ def test_the_responses_with_no_score_do_not_give_away_a_hidden_measure():
     """25 answered on the ward, 8 of them enough I statements for a score: the pathway's I
     statements figure is hidden (8), so the method's table of responses with no score must
     not give both 25 asked and 17 unscored."""
-    survey = hand_survey(10, {("ward", "wards", None, QUARTERS[0]): 25}, scored={"ctm": 1.0})
+    ward = {("ward", "wards", None, QUARTERS[0]): 25}
+    survey = hand_survey(10, ward, scored={"ctm": 1.0}, seed=8)  # a seed that scores 8
     survey.scored["ist"] = 0.3
     assert pathway_truth(survey)["ist"] == 8
     report = json.loads(json.dumps(build_report(report_input(survey))))
     assert report["pathway"]["ist"]["n"] is None
     assert attack(survey, report, counts_too=True) == []
+
+
+def test_the_number_of_people_followed_does_not_give_away_a_hidden_flow():
+    """Issue 13: 25 people moved from the beds to the wards on leaving hospital and then to
+    the beds, 2 from the wards to the beds and then on to the beds, and 20 answered only on
+    leaving hospital. The flow of 2 is hidden; the people followed (27) must then not be
+    shown beside the flow of 25, nor anything else that says how many were followed
+    (everyone's whole-journey n on a measure every response has, the change from leaving
+    hospital to moving on)."""
+    moving_on = ("moving-on", "wards", "beds")
+    survey = journey_reader.followed_survey(
+        10,
+        {
+            (("leaving", "beds", "wards"), moving_on): 25,
+            (("leaving", "wards", "beds"), ("moving-on", "beds", "wards")): 2,
+            (("leaving", "beds", "wards"),): 20,
+        },
+    )
+    report = json.loads(json.dumps(build_report(report_input(survey))))
+    flows = {(f["service_from"], f["service_to"]): f["people"] for f in report["journeys"]["flows"]}
+    assert flows[("beds", "wards")] is None
+    assert journey_attack(survey, report) == []
 
 
 def issue_pattern(eleven: bool = True) -> Survey:
