@@ -294,9 +294,13 @@ def build_report(inp: ReportInput) -> dict:
     parts = _by_size(inp, tables, groups, numbers, sizes)
     while audit_sizes(inp, parts, numbers.get("responses"), numbers.get("journeys")):
         audit_together(inp, tables, groups, numbers.get("responses"))
-    published = {
-        ("stage_n", c["stage"], c["measure"]): c["n"] for c in journey if not c["suppressed"]
-    }
+    # What the snapshot tables say of the people followed: stage and pathway n (a hidden
+    # stage figure as an unknown its links bound), and the number of people.
+    published: dict[tuple, int] = {}
+    for c in journey:
+        key = ("stage_n", c["stage"], c["measure"])
+        published[("hidden", key) if c["suppressed"] else key] = c["n"]
+    published |= {("pathway_n", m): c["n"] for m, c in reference.items() if not c["suppressed"]}
     if numbers.get("journeys") is not None:
         published[("journeys",)] = numbers["journeys"]
     followed = Journeys(inp.journeys, inp.services, inp.labels, inp.threshold, inp.level, published)

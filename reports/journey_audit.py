@@ -1,26 +1,26 @@
-"""Which counts of people followed along their journey can be shown: the follow-up counts, the
-flows between services and the most common whole paths, audited together.
+"""Which counts of people followed along their journey can be shown, audited together.
 
-How they add up, as a reader holding the whole report knows it:
-- a stage's people are those followed up (who answered a later stage) and those not: a
-  partition of a shown total (``suppress_partition``); the share followed up gives both, so
-  a hidden share hides both;
-- the flows out of a stage add up exactly to the people followed up from it (each followed
-  person takes one step from it, to the next stage they answered);
-- the people on a flow are the people on the whole paths that take that step.
-The first two are links of ``reports.disclosure.LinkedFigures``, audited by linear programming
-like the report's other tables. Whole paths are audited against the flows by the rule below,
-since a pathway's possible paths are too many to enter one by one.
+Every count of people the journeys section publishes is a sum over the whole paths people
+took (a path: the (stage, place) of each stage a person answered, in pathway order): a flow
+counts the paths that take its step; the people followed up from a stage, the paths that go
+on from it; a change between two stages, at most the paths with both (exactly, on a measure
+everyone answers); a move, the paths through its service at that stage with a stage before
+and after; everyone followed and each whole-journey total, at most every path. A stage's
+people are those followed up and those not; they are at most the stage's responses, which
+the snapshot tables state. :class:`PeopleLinks` enters all of it into
+``reports.disclosure.LinkedFigures``, with the paths nobody lists as unknowns, and hides
+more until no hidden count can be proved to hold fewer than the threshold (the summaries,
+people followed and followed up, go first). The reader is credited with knowing which paths
+exist, more than a report tells, so the audit errs on the safe side.
 
-Paths: a path is listed only if at least ``threshold`` people took it, only if every one of
-its steps is a shown flow (so a listed path never tells a reader anything about a hidden
-flow), and only if, for every shown flow, the people on it who are on no listed path are
-none or at least ``threshold`` (likewise everyone followed across two or more stages, when
-that number is shown). Otherwise "flow minus its listed paths" would count a group of fewer
-than ``threshold`` people. While a flow breaks the rule, its smallest listed path is taken
-off the list. An unlisted path is then bounded only by those remainders, each 0 or at least
-the threshold: a reader can prove that nobody took a path (a known zero, as for moves nobody
-made) but never that a few people did.
+Paths are listed by the rule of :func:`listed_paths`: at least ``threshold`` people took it,
+every one of its steps is a shown flow (so a listed path never tells a reader anything about
+a hidden flow), and for every shown flow the people on it who are on no listed path are none
+or at least ``threshold`` (likewise everyone followed, when that number is shown); while a
+flow breaks the rule, its smallest listed path is taken off the list. A reader can then
+prove that nobody took a path (a known zero, as for moves nobody made) but not that a few
+people did. Individual unlisted paths are not themselves audited (see
+docs/decisions/0010-following-people.md).
 
 Pure: counts in, keys out.
 """
@@ -78,6 +78,12 @@ class PeopleLinks:
         self.counts: dict = {}
         self.hidden: set = set()
         self.links: list[tuple[list, list]] = []
+        self.free: dict = {}
+
+    def unknown(self, key, count: int) -> None:
+        """A count a reader does not see and that is not protected here (a snapshot figure
+        hidden by its own audit), known only through the links it is in."""
+        self.free[key] = count
 
     def figure(self, key, count: int, hidden: bool) -> None:
         self.counts[key] = count
@@ -119,6 +125,8 @@ class PeopleLinks:
         for i, steps in enumerate(self.paths):
             if steps not in listed:
                 linked.add_unknown(("path", i), self.people[i])
+        for key, count in self.free.items():
+            linked.add_unknown(key, count)
         for parts, wholes in self.links:
             linked.add(parts, wholes)
         return linked.suppress(self.hidden, keep=keep, first=first)

@@ -59,10 +59,13 @@ class Journeys:
         published: Mapping[tuple, int] | None = None,
     ):
         """``published``: counts other tables show that bound the people followed: each
-        stage's n on each measure, keyed ("stage_n", stage, measure), and the report's number
-        of people (journey codes), keyed ("journeys",)."""
+        stage's n on each measure, keyed ("stage_n", stage, measure), the pathway's n on each
+        measure, ("pathway_n", measure), and the report's number of people (journey codes),
+        ("journeys",); a stage figure its own audit hides is keyed ("hidden", its key), with
+        its true n, as an unknown the links bound."""
         rows = rows or JourneyRows()
-        self.published = dict(published or {})
+        self.published = {k: n for k, n in (published or {}).items() if k[0] != "hidden"}
+        self.unpublished = {k[1]: n for k, n in (published or {}).items() if k[0] == "hidden"}
         self.threshold = threshold
         names = {code: s["name"] for code, s in services.items()}
         self.changes = _primary(paired.changes(rows.pairs, level), threshold)
@@ -112,6 +115,11 @@ class Journeys:
             links.within(("flow", key), links.on[("flow", key)])
         for key, n in self.published.items():  # shown elsewhere, so never hidden here
             links.figure(key, n, False)
+        for key, n in self.unpublished.items():  # hidden elsewhere: bounded only by links
+            links.unknown(key, n)
+        at_stages = [k for k in [*self.published, *self.unpublished] if k[0] == "stage_n"]
+        for total in [k for k in self.published if k[0] == "pathway_n"]:
+            links.at_most([k for k in at_stages if k[2] == total[1]], [total])
         for s in stages:
             stage = s["stage"]
             links.figure(("people", stage), s["people"], s["people"] < t)
@@ -130,9 +138,19 @@ class Journeys:
             links.figure(("everyone",), everyone, everyone < t)
             links.within(("everyone",), links.on[("all",)])
             links.at_most([("everyone",)], [("journeys",)])
+
+        def stage_n(stage: str, measure: str) -> list:
+            """The stage's n on the measure (shown, or hidden and bounded by its links)."""
+            key = ("stage_n", stage, measure)
+            return [key] if key in self.published or key in self.unpublished else []
+
         for i, c in enumerate(self.changes):
             links.figure(("change", i), c["n"], c["suppressed"])
             links.within(("change", i), links.on[("both", c["stage_from"], c["stage_to"])])
+            # People scored at both stages: at most the responses scored at either.
+            for stage in (c["stage_from"], c["stage_to"]):
+                if stage_n(stage, c["measure"]):
+                    links.at_most([("change", i)], stage_n(stage, c["measure"]))
         for i, c in enumerate(self.moves):
             links.figure(("move", i), c["n"], c["suppressed"])
             links.within(("move", i), links.on[("move", c["stage"], c["to_service"])])
@@ -146,6 +164,8 @@ class Journeys:
             if d["n_followed"]:
                 links.within(("n_followed", i), links.on[("on", d["stage"])])
             links.at_most(parts, [("people", d["stage"])])
+            if stage_n(d["stage"], d["measure"]):
+                links.at_most(parts, stage_n(d["stage"], d["measure"]))
         for i, c in enumerate(self.whole["pathway"]):
             if c["n"]:
                 links.figure(("whole", i), c["n"], c["suppressed"])

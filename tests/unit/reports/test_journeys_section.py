@@ -9,8 +9,8 @@ import random
 
 from reports.aggregate import build_report
 from reports.journeys import JourneyRows
-from tests.unit.reports.test_headline_and_moves import SERVICES, people
 from tests.unit.reports.survey_rows import report_input
+from tests.unit.reports.test_headline_and_moves import SERVICES, people
 
 MEASURE = "ctm-15"
 
