@@ -5,15 +5,14 @@ where they moved to."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from app.data.path_queries import flows, whole_paths
 from app.data.report_queries import ReportFilter
 from app.extensions import db
-from app.models import Journey, Response, Service, Stage, Survey
+from tests.integration.journey_data import Responses
 
 PATHWAY = "leaving-hospital"
 H1 = ReportFilter(PATHWAY, date(2026, 1, 1), date(2026, 6, 30))
@@ -57,34 +56,9 @@ RESPONSES = [
 
 @pytest.fixture
 def journeys(demo_area):
-    stages = {s.slug: s for s in db.session.scalars(select(Stage))}
-    services = {s.code: s for s in db.session.scalars(select(Service))}
-    surveys = {s.stage_id: s for s in db.session.scalars(select(Survey))}
-    people: dict[str, Journey] = {}
-    for number, (journey, stage, service, to, when, role) in enumerate(RESPONSES):
-        if journey is not None and journey not in people:
-            people[journey] = Journey(code=f"TEST{journey}")
-        completed = None
-        if when is not None:
-            year, month, day = when if len(when) == 3 else (2026, *when)
-            completed = datetime(year, month, day, 12, tzinfo=UTC)
-        st, sv = stages[stage], services[service]
-        db.session.add(
-            Response(
-                token=f"R{number}",
-                survey_id=surveys[st.id].id,
-                stage_id=st.id,
-                service_id=sv.id,
-                from_service_id=sv.id if to else None,
-                to_service_id=services[to].id if to else None,
-                journey=people.get(journey),
-                role=role,
-                channel="web",
-                status="complete" if completed else "in_progress",
-                completed_at=completed,
-                pages_done=[],
-            )
-        )
+    made = Responses()
+    for journey, stage, service, to, when, role in RESPONSES:
+        made.add(journey, stage, service, to, when, role)
     db.session.commit()
 
 

@@ -4,15 +4,15 @@ below was worked out by hand from the table of responses."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from app.data.report_queries import ReportFilter
 from app.data.whole_journey_queries import whole_journeys
 from app.extensions import db
-from app.models import Journey, Response, ResponseProfile, ResponseScore, Service, Stage, Survey
+from app.models import ResponseProfile
+from tests.integration.journey_data import Responses
 
 PATHWAY = "leaving-hospital"
 H1 = ReportFilter(PATHWAY, date(2026, 1, 1), date(2026, 6, 30))
@@ -78,41 +78,10 @@ OTHER_DIMENSIONS = (
 
 @pytest.fixture
 def journeys(demo_area):
-    stages = {s.slug: s for s in db.session.scalars(select(Stage))}
-    services = {s.code: s for s in db.session.scalars(select(Service))}
-    surveys = {s.stage_id: s for s in db.session.scalars(select(Survey))}
-    people: dict[str, Journey] = {}
-    for number, (journey, stage, service, to, when, role, scores) in enumerate(RESPONSES):
-        if journey not in people:
-            people[journey] = Journey(code=f"TEST{journey}")
-        completed = None
-        if when is not None:
-            year, month, day = when if len(when) == 3 else (2026, *when)
-            completed = datetime(year, month, day, 12, tzinfo=UTC)
-        st, sv = stages[stage], services[service]
-        response = Response(
-            token=f"R{number}",
-            survey_id=surveys[st.id].id,
-            stage_id=st.id,
-            service_id=sv.id,
-            from_service_id=sv.id if to else None,
-            to_service_id=services[to].id if to else None,
-            journey=people[journey],
-            role=role,
-            channel="web",
-            status="complete" if completed else "in_progress",
-            completed_at=completed,
-            pages_done=[],
-        )
-        db.session.add(response)
-        db.session.flush()
-        db.session.add_all(
-            ResponseScore(
-                response_id=response.id, measure=m, score=v, answered=4, asked=4, top=0, bottom=0
-            )
-            for m, v in scores.items()
-        )
-        if completed and SEX[journey] is not None:
+    made = Responses()
+    for journey, stage, service, to, when, role, scores in RESPONSES:
+        response = made.add(journey, stage, service, to, when, role, scores)
+        if when is not None and SEX[journey] is not None:
             db.session.add(
                 ResponseProfile(
                     response_id=response.id,
