@@ -46,13 +46,13 @@ suppression; disclosure by differencing); Hundepool et al., "Statistical Disclos
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 import highspy
 import numpy as np
+from scipy import sparse
 
 DEFAULT_THRESHOLD = 10
 
@@ -100,7 +100,7 @@ class _Largest:
     ``rows``: (coefficients by unknown's index, lower, upper) per link; an equality has
     lower == upper."""
 
-    def __init__(self, unknowns: int, rows: list[tuple[dict[int, float], float, float]]):
+    def __init__(self, unknowns: int, rows, lower: np.ndarray, upper: np.ndarray):
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         # One model, many objectives: presolving it again for each costs more than it saves
@@ -108,23 +108,34 @@ class _Largest:
         self.highs.setOptionValue("presolve", "off")
         lp = highspy.HighsLp()
         lp.num_col_ = unknowns
-        lp.num_row_ = len(rows)
+        lp.num_row_ = rows.shape[0]
         lp.col_cost_ = np.zeros(unknowns)
         lp.col_lower_ = np.zeros(unknowns)
         lp.col_upper_ = np.full(unknowns, highspy.kHighsInf)
-        lp.row_lower_ = np.array([low for _, low, _ in rows], dtype=float)
-        lp.row_upper_ = np.array([high for _, _, high in rows], dtype=float)
+        lp.row_lower_ = np.asarray(lower, dtype=float)
+        lp.row_upper_ = np.asarray(upper, dtype=float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        starts, index, value = [0], [], []
-        for coefficients, _, _ in rows:
-            index += list(coefficients)
-            value += list(coefficients.values())
-            starts.append(len(index))
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        lp.a_matrix_.start_ = rows.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = rows.indices.astype(np.int32)
+        lp.a_matrix_.value_ = rows.data.astype(float)
         lp.sense_ = highspy.ObjSense.kMaximize
         self.highs.passModel(lp)
+
+    @classmethod
+    def of_rows(cls, unknowns: int, rows: list[tuple[dict[int, float], float, float]]):
+        """From (coefficients by unknown's index, lower, upper) per row."""
+        data, index, starts = [], [], [0]
+        for coefficients, _, _ in rows:
+            index += list(coefficients)
+            data += list(coefficients.values())
+            starts.append(len(index))
+        matrix = sparse.csr_matrix(
+            (np.array(data, dtype=float), np.array(index, dtype=np.int32), np.array(starts)),
+            shape=(len(rows), unknowns),
+        )
+        lower = np.array([low for _, low, _ in rows], dtype=float)
+        upper = np.array([high for _, _, high in rows], dtype=float)
+        return cls(unknowns, matrix, lower, upper)
 
     def of(self, unknown: int) -> int | None:
         """The largest whole count ``unknown`` can hold; None when nothing bounds it."""
@@ -278,7 +289,7 @@ class _Table:
             if in_line:
                 held = float(sum(self.count[cell] for cell in in_line))
                 rows.append(({index[cell]: 1.0 for cell in in_line}, held, held))
-        solver = _Largest(len(variables), rows)
+        solver = _Largest.of_rows(len(variables), rows)
         bounds: dict[tuple, int] = {}
         for cell in variables if only is None else only:
             bound = solver.of(index[cell])
@@ -437,6 +448,7 @@ class LinkedFigures:
         self.cap = threshold if cap is None else min(threshold, cap)
         self.remainders: set = set()
         self.links: list[tuple[list, list, bool]] = []  # (parts, wholes, equal)
+        self._matrix: tuple | None = None  # (sizes when built, keys, links, equal, counts)
 
     def add_unknown(self, key: K, count: int) -> None:
         """A count no output publishes, known to a reader only through the links it is in
@@ -458,28 +470,43 @@ class LinkedFigures:
             parts.append(remainder)
         self.links.append((parts, wholes, equal))
 
+    def _incidence(self) -> tuple[list, sparse.csc_matrix, np.ndarray, np.ndarray]:
+        """Every key, the links as a sparse matrix (a row per link: +1 for each part, -1 for
+        each whole), which links are equalities, and the true counts: built once, so each
+        audit only slices it (the journeys audit has thousands of paths)."""
+        if self._matrix is None or self._matrix[0] != (len(self.count), len(self.links)):
+            keys = list(self.count)
+            column = {k: i for i, k in enumerate(keys)}
+            rows, cols, values = [], [], []
+            for r, (parts, wholes, _) in enumerate(self.links):
+                for key, sign in [(p, 1.0) for p in parts] + [(w, -1.0) for w in wholes]:
+                    rows.append(r)
+                    cols.append(column[key])
+                    values.append(sign)
+            shape = (len(self.links), len(keys))
+            matrix = sparse.csc_matrix((values, (rows, cols)), shape=shape)  # sums duplicates
+            equal = np.array([e for _, _, e in self.links], dtype=bool)
+            counts = np.array([self.count[k] for k in keys], dtype=float)
+            self._matrix = ((len(self.count), len(self.links)), keys, matrix, equal, counts)
+        return self._matrix[1:]
+
     def largest(self, hidden: set, cells: Iterable[K]) -> dict[K, int | None]:
         """For each of ``cells`` (hidden), the most it can hold given every shown figure and
         every link; None when nothing bounds it."""
-        unknown = hidden | self.remainders
-        variables = [k for k in self.count if k in unknown]
-        index = {k: i for i, k in enumerate(variables)}
-        rows = []
-        for parts, wholes, equal in self.links:
-            coefficients: dict[int, float] = defaultdict(float)
-            known = 0.0
-            for key, sign in [(p, 1.0) for p in parts] + [(w, -1.0) for w in wholes]:
-                if key in index:
-                    coefficients[index[key]] += sign
-                else:
-                    known += sign * self.count[key]
-            coefficients = {i: c for i, c in coefficients.items() if c}
-            if coefficients:
-                rows.append((coefficients, -known if equal else -highspy.kHighsInf, -known))
         cells = list(cells)
         if not cells:
             return {}
-        solver = _Largest(len(variables), rows)
+        unknown = hidden | self.remainders
+        keys, matrix, equal, counts = self._incidence()
+        mask = np.fromiter((k in unknown for k in keys), dtype=bool, count=len(keys))
+        index = {k: i for i, k in enumerate(k for k, m in zip(keys, mask, strict=True) if m)}
+        known = matrix[:, ~mask] @ counts[~mask]
+        free = matrix[:, mask].tocsr()
+        free.eliminate_zeros()
+        used = np.diff(free.indptr) > 0
+        free, known, equal = free[used], known[used], equal[used]
+        lower = np.where(equal, -known, -highspy.kHighsInf)
+        solver = _Largest(len(index), free, lower, -known)
         return {cell: solver.of(index[cell]) for cell in cells}
 
     def findings(self, hidden: Collection[K]) -> list[Disclosure]:
