@@ -9,8 +9,8 @@ and after; everyone followed and each whole-journey total, at most every path. A
 people are those followed up and those not; they are at most the stage's responses, which
 the snapshot tables state. :class:`PeopleLinks` enters all of it into
 ``reports.disclosure.LinkedFigures``, with the paths nobody lists as unknowns, and hides
-more until no hidden count can be proved to hold fewer than the threshold (the summaries,
-people followed and followed up, go first). The reader is credited with knowing which paths
+more until no hidden count can be proved to hold fewer than the threshold (the numbers
+followed up from each stage go first). The reader is credited with knowing which paths
 exist, more than a report tells, so the audit errs on the safe side.
 
 Paths are listed by the rule of :func:`listed_paths`: at least ``threshold`` people took it,

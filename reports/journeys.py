@@ -88,7 +88,7 @@ class Journeys:
         listed = listed_paths(rows.paths, counts, small, threshold, paths.TOP_PATHS, shown)
         links = self._links(rows, follow["stages"], quiet, everyone)
         keep = set(self.published)
-        first = {("everyone",)} | {("followed", s["stage"]) for s in follow["stages"]}
+        first = {("followed", s["stage"]) for s in follow["stages"]}
         hidden = links.audit({tuple(p["steps"]) for p in listed}, first, keep)
         self._apply(hidden, quiet)
         self.people = None if ("everyone",) in hidden or everyone < threshold else everyone

@@ -63,10 +63,12 @@ CHARTS_DRAWN_JS = """
         return boxes.length > 0 && boxes.every(b => b.querySelector('.main-svg'));
     }
 """
-PDF_TIMEOUT_MS = 60_000
-# A dashboard page is about 1.2 MB with 30-odd charts: building it takes the server about 2 s
-# and drawing it the browser 3-4 s more (before "load"), more while axe and other tests run.
-DASHBOARD_TIMEOUT_MS = 30_000
+PDF_TIMEOUT_MS = 180_000
+# A dashboard page is about 1.2 MB with 30-odd charts: building it takes the server a few
+# seconds and drawing it the browser 3-4 s more (before "load"). CI runs its two passes side
+# by side on two cores, so the limits leave room for a busy machine: speed is measured in
+# bench/, not here.
+DASHBOARD_TIMEOUT_MS = 120_000
 
 
 # --- the data -------------------------------------------------------------------------------
