@@ -406,6 +406,10 @@ def html_view(html: str, survey: Survey, report: dict) -> View:
                 heads = [(MEASURE_OF[h], key) for h in header[width:]]
             for (measure, key), text in zip(heads, texts[width:], strict=True):
                 if (shown := _figure_text(text, threshold, caption)) != ABSENT:
+                    if table == "stage_quarters" and shown is not None:
+                        # The stage-by-quarter grid gives a score and n only: no band is
+                        # worded there, so none is read (not "about the same").
+                        shown = shown._replace(band=None)
                     _add(view, (table, measure, key), shown, caption)
     return view
 
@@ -1041,7 +1045,8 @@ def test_nor_with_the_counts_published_beside_the_figures(survey):
 def journey_attack(survey: Survey, report: dict) -> list[Attack]:
     """For each hidden count of people followed (a flow, a stage's people, followed up or
     not, a change's, move's, follow-up difference's or whole-journey group's n), the most it
-    can be given every shown figure and how they add up, paths no output lists being unknowns (``figure_links`` and ``journey_reader.Model.links``). Returns those
+    can be given every shown figure and how they add up (``figure_links`` and
+    ``journey_reader.Model.links``), paths no output lists being unknowns. Returns those
     proved to be below the threshold. A flow, path or figure the outputs do not list is a
     known zero, as a move is; and a reader may prove that nobody is in a group, never that
     a few people are."""
