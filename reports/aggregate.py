@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from reports import overview as counted
 from reports import statements as answers
 from reports.disclosure import suppress_partition, suppress_table
-from reports.figures import figure, public, reference_moments
+from reports.figures import NOT_COMPARED, figure, public, reference_moments
 from reports.group_sizes import Breakdown, audit_sizes
 from reports.headline import STATEMENTS_TEXT, Candidate, band_all, headline
 from reports.journey_method import JOURNEY_METHOD
@@ -23,9 +23,6 @@ from reports.journeys import JourneyRows, Journeys
 from reports.linked import IN, NOT_KNOWN, OUT, OWN, audit_together
 from reports.stats import BANDING_METHOD
 
-#: Groups that say who did not answer: counted, never compared (they are the same people in
-#: every dimension, so one chance difference would be flagged once per dimension).
-NOT_COMPARED = ("not_answered", "prefer_not_to_say")
 DIMENSION_NAMES = {
     "age_band": "Age",
     "sex": "Sex",

@@ -24,8 +24,6 @@ from reports.whole_journeys import whole_journey_figures
 
 HANDOVER = "handover"
 HANDOVER_REFERENCE = "the same people's own score before the move"
-#: Fields of a follow-up figure that carry a number about its people.
-SHARE_NUMBERS = ("people", "followed", "share")
 
 
 @dataclass
@@ -93,7 +91,7 @@ class Journeys:
         self._apply(hidden, quiet)
         self.people = None if ("everyone",) in hidden or everyone < threshold else everyone
         hidden_flows = {k[1] for k in hidden if k[0] == "flow"}
-        hide = dict.fromkeys(SHARE_NUMBERS) | {"suppressed": True}
+        hide = dict.fromkeys(paired.SHARE_NUMBERS) | {"suppressed": True}
         self.stages = [s | (hide if s["stage"] in quiet else {}) for s in follow["stages"]]
         table = paths.flows_table(rows.flows, threshold)
         for row in table:
